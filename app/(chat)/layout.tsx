@@ -1,0 +1,19 @@
+import { connection } from 'next/server';
+import { DemoBanner } from '@/components/demo-banner';
+import { Sidebar } from '@/components/sidebar/sidebar';
+import { listPage } from '@/lib/conversations';
+import { appDb, getConfig } from '@/lib/server';
+
+export default async function ChatLayout({ children }: { children: React.ReactNode }) {
+  await connection(); // always rendered per request: the history lives in the database
+  const page = listPage(appDb(), { limit: 50 });
+  return (
+    <div className="flex h-dvh overflow-hidden">
+      <Sidebar initialItems={page.conversations} initialCursor={page.nextCursor} />
+      <main className="flex min-w-0 flex-1 flex-col">
+        {getConfig().demo ? <DemoBanner /> : null}
+        <div className="min-h-0 flex-1">{children}</div>
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,16 @@
+import { createUIMessageStreamResponse } from 'ai';
+import { apiRoute } from '@/lib/api/route';
+import { parseWith } from '@/lib/api/request';
+import { activeGeneration } from '@/lib/chat/generation';
+import { idSchema } from '@/lib/chat/ids';
+
+/**
+ * Rejoins the reply being generated in a conversation: the whole reply so far, then live.
+ * 204 when nothing is being generated (useChat's resume protocol).
+ */
+export const GET = apiRoute<{ id: string }>(async (_request, params) => {
+  const id = parseWith(idSchema, params.id);
+  const generation = activeGeneration(id);
+  if (!generation) return new Response(null, { status: 204 });
+  return createUIMessageStreamResponse({ stream: generation.subscribe() });
+});

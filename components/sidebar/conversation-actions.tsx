@@ -1,0 +1,140 @@
+'use client';
+
+import { useRouter, usePathname } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { toast } from 'sonner';
+import { Dialog, buttonStyles } from '@/components/ui/dialog';
+import { readApiError } from '@/components/api-error';
+import { conversationStore, type ConversationListItem } from './conversation-store';
+
+/** Rename and delete for one sidebar entry, each confirmed in a dialog. */
+export function ConversationActions({ conversation }: { conversation: ConversationListItem }) {
+  const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null);
+  const [title, setTitle] = useState(conversation.title);
+  const [busy, setBusy] = useState(false);
+  const router = useRouter();
+  const pathname = usePathname();
+
+  async function rename(event: FormEvent) {
+    event.preventDefault();
+    setBusy(true);
+    try {
+      const res = await fetch(`/api/conversations/${conversation.id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ title }),
+      });
+      if (!res.ok) throw new Error(await readApiError(res));
+      const saved = (await res.json()) as ConversationListItem;
+      conversationStore.rename(conversation.id, saved.title);
+      setDialog(null);
+      toast.success('Conversation renamed');
+    } catch (error) {
+      toast.error(`Could not rename: ${(error as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove() {
+    setBusy(true);
+    try {
+      const res = await fetch(`/api/conversations/${conversation.id}`, { method: 'DELETE' });
+      if (!res.ok && res.status !== 404) throw new Error(await readApiError(res));
+      conversationStore.remove(conversation.id);
+      setDialog(null);
+      toast.success('Conversation deleted');
+      if (pathname === `/chat/${conversation.id}`) router.push('/');
+    } catch (error) {
+      toast.error(`Could not delete: ${(error as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <>
+      <div className="flex shrink-0 items-center opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:opacity-100">
+        <button
+          type="button"
+          className={buttonStyles.ghost}
+          aria-label={`Rename ${conversation.title}`}
+          title="Rename"
+          onClick={() => {
+            setTitle(conversation.title);
+            setDialog('rename');
+          }}
+        >
+          <PencilIcon />
+        </button>
+        <button
+          type="button"
+          className={buttonStyles.ghost}
+          aria-label={`Delete ${conversation.title}`}
+          title="Delete"
+          onClick={() => setDialog('delete')}
+        >
+          <TrashIcon />
+        </button>
+      </div>
+
+      <Dialog open={dialog === 'rename'} onOpenChange={(o) => setDialog(o ? 'rename' : null)} title="Rename conversation">
+        <form onSubmit={rename} className="space-y-4">
+          <label className="block text-sm">
+            <span className="mb-1 block text-muted-foreground">Title</span>
+            <input
+              autoFocus
+              value={title}
+              onChange={(e) => setTitle(e.target.value)}
+              maxLength={200}
+              className="w-full rounded-lg border border-border bg-background px-3 py-2 text-sm"
+            />
+          </label>
+          <div className="flex justify-end gap-2">
+            <button type="button" className={buttonStyles.secondary} onClick={() => setDialog(null)}>
+              Cancel
+            </button>
+            <button type="submit" className={buttonStyles.primary} disabled={busy || !title.trim()}>
+              Save
+            </button>
+          </div>
+        </form>
+      </Dialog>
+
+      <Dialog
+        open={dialog === 'delete'}
+        onOpenChange={(o) => setDialog(o ? 'delete' : null)}
+        title="Delete conversation?"
+        description={`“${conversation.title}” and all of its messages will be deleted. This cannot be undone.`}
+      >
+        <div className="flex justify-end gap-2">
+          <button type="button" className={buttonStyles.secondary} onClick={() => setDialog(null)}>
+            Cancel
+          </button>
+          <button type="button" className={buttonStyles.danger} onClick={remove} disabled={busy}>
+            Delete
+          </button>
+        </div>
+      </Dialog>
+    </>
+  );
+}
+
+function PencilIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <path d="M12 20h9" />
+      <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
+    </svg>
+  );
+}
+
+function TrashIcon() {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <path d="M3 6h18" />
+      <path d="M8 6V4h8v2" />
+      <path d="M19 6l-1 14H6L5 6" />
+    </svg>
+  );
+}

@@ -1,0 +1,38 @@
+import 'server-only';
+import Database from 'better-sqlite3';
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
+import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import * as schema from './schema';
+import { markStreamingAsInterrupted } from './messages';
+
+export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
+
+const MIGRATIONS_FOLDER = join(process.cwd(), 'db', 'migrations');
+
+/** Opens (creating the folder and file if needed) and migrates a SQLite database. */
+export function openDatabase(path: string): DB {
+  if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
+  const sqlite = new Database(path);
+  // WAL lets readers (sidebar, page loads) proceed while a reply is being written, and survives
+  // a crash without a torn database; the busy timeout absorbs brief writer contention.
+  sqlite.pragma('journal_mode = WAL');
+  sqlite.pragma('busy_timeout = 5000');
+  sqlite.pragma('synchronous = NORMAL');
+  sqlite.pragma('foreign_keys = ON');
+  const db = drizzle({ client: sqlite, schema });
+  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+  // A reply that was streaming when the previous process died will never finish: say so instead
+  // of showing it as in progress forever.
+  markStreamingAsInterrupted(db, Date.now());
+  return db;
+}
+
+const holder = globalThis as unknown as { __chatDb?: { path: string; db: DB } };
+
+/** The process-wide database (kept on globalThis so dev-mode module reloads reuse one connection). */
+export function getDb(path: string): DB {
+  if (holder.__chatDb?.path !== path) holder.__chatDb = { path, db: openDatabase(path) };
+  return holder.__chatDb.db;
+}

@@ -1,0 +1,54 @@
+import 'server-only';
+import { desc, eq, or, and, lt } from 'drizzle-orm';
+import type { Db } from './types';
+import { conversations, type ConversationRow } from './schema';
+
+export type ConversationSummary = Pick<ConversationRow, 'id' | 'title' | 'createdAt' | 'updatedAt'>;
+
+/** Opaque keyset cursor: the (updatedAt, id) of the last row of the previous page. */
+export type PageCursor = { updatedAt: number; id: string };
+
+/** Newest first, keyset-paginated so page N costs the same as page 1 however many chats there are. */
+export function listConversations(
+  db: Db,
+  { limit, after }: { limit: number; after?: PageCursor },
+): { conversations: ConversationSummary[]; next: PageCursor | null } {
+  const rows = db
+    .select({
+      id: conversations.id,
+      title: conversations.title,
+      createdAt: conversations.createdAt,
+      updatedAt: conversations.updatedAt,
+    })
+    .from(conversations)
+    .where(
+      after
+        ? or(
+            lt(conversations.updatedAt, after.updatedAt),
+            and(eq(conversations.updatedAt, after.updatedAt), lt(conversations.id, after.id)),
+          )
+        : undefined,
+    )
+    .orderBy(desc(conversations.updatedAt), desc(conversations.id))
+    .limit(limit + 1)
+    .all();
+  const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
+  return {
+    conversations: page,
+    next: rows.length > limit && last ? { updatedAt: last.updatedAt, id: last.id } : null,
+  };
+}
+
+export function getConversation(db: Db, id: string): ConversationRow | undefined {
+  return db.select().from(conversations).where(eq(conversations.id, id)).get();
+}
+
+export function renameConversation(db: Db, id: string, title: string): ConversationRow | undefined {
+  return db.update(conversations).set({ title }).where(eq(conversations.id, id)).returning().get();
+}
+
+/** Deletes the conversation and (by cascade) all of its messages. */
+export function deleteConversation(db: Db, id: string): boolean {
+  return db.delete(conversations).where(eq(conversations.id, id)).run().changes > 0;
+}

@@ -1,0 +1,229 @@
+import 'server-only';
+import { streamText, toUIMessageChunk, type LanguageModel, type ModelMessage, type UIMessageChunk } from 'ai';
+import type { MessageMetadata } from './ui-message';
+import { describeUpstreamError, UpstreamTimeoutError, type UpstreamFailure } from './upstream-error';
+
+export type TokenUsage = { promptTokens?: number; completionTokens?: number; cachedTokens?: number };
+
+export type GenerationOutcome = {
+  status: 'complete' | 'stopped' | 'error';
+  content: string;
+  failure?: UpstreamFailure;
+  usage?: TokenUsage;
+};
+
+export type CallSettings = {
+  temperature?: number;
+  topP?: number;
+  maxOutputTokens?: number;
+  presencePenalty?: number;
+  frequencyPenalty?: number;
+  seed?: number;
+};
+
+export type GenerationInput = {
+  conversationId: string;
+  messageId: string;
+  model: LanguageModel;
+  modelName: string;
+  messages: ModelMessage[];
+  system?: string;
+  settings?: CallSettings;
+  /** Give up (status error) when the upstream has sent no text by then. */
+  firstTokenTimeoutMs: number;
+  /** How often the text so far is written to the database while streaming. */
+  progressIntervalMs?: number;
+  onProgress: (content: string) => void;
+  /** Stores the outcome; runs before any client sees the end of the stream. */
+  onEnd: (outcome: GenerationOutcome) => void;
+};
+
+type Listener = (chunk: UIMessageChunk | null) => void;
+
+/**
+ * One reply being generated. It belongs to the server, not to the HTTP request that started it:
+ * a browser that disconnects only unsubscribes, the generation runs on and is stored, and any
+ * number of clients can (re)subscribe and get the whole reply replayed from the first chunk.
+ * Only an explicit stop() aborts the upstream call.
+ */
+export class Generation {
+  readonly chunks: UIMessageChunk[] = [];
+  readonly abortController = new AbortController();
+  readonly done: Promise<GenerationOutcome>;
+  text = '';
+  private listeners = new Set<Listener>();
+  private ended = false;
+  private stopRequested = false;
+  private resolveDone!: (o: GenerationOutcome) => void;
+
+  constructor(
+    readonly conversationId: string,
+    readonly messageId: string,
+  ) {
+    this.done = new Promise((r) => (this.resolveDone = r));
+  }
+
+  get isStopped(): boolean {
+    return this.stopRequested;
+  }
+
+  stop(): void {
+    if (this.ended) return;
+    this.stopRequested = true;
+    this.abortController.abort();
+  }
+
+  emit(chunk: UIMessageChunk): void {
+    this.chunks.push(chunk);
+    for (const listener of this.listeners) listener(chunk);
+  }
+
+  end(outcome: GenerationOutcome): void {
+    this.ended = true;
+    for (const listener of this.listeners) listener(null);
+    this.listeners.clear();
+    this.resolveDone(outcome);
+  }
+
+  /** A stream of the whole reply so far, then the rest live. Cancelling it never stops the generation. */
+  subscribe(): ReadableStream<UIMessageChunk> {
+    let listener: Listener | undefined;
+    return new ReadableStream<UIMessageChunk>({
+      start: (controller) => {
+        for (const chunk of this.chunks) controller.enqueue(chunk);
+        if (this.ended) return controller.close();
+        listener = (chunk) => (chunk ? controller.enqueue(chunk) : controller.close());
+        this.listeners.add(listener);
+      },
+      cancel: () => {
+        if (listener) this.listeners.delete(listener);
+      },
+    });
+  }
+}
+
+const registry = ((globalThis as unknown as { __generations?: Map<string, Generation> }).__generations ??= new Map());
+
+/** The reply being generated in a conversation right now, if any. */
+export function activeGeneration(conversationId: string): Generation | undefined {
+  return registry.get(conversationId);
+}
+
+export function activeGenerationCount(): number {
+  return registry.size;
+}
+
+export function startGeneration(input: GenerationInput): Generation {
+  const generation = new Generation(input.conversationId, input.messageId);
+  registry.set(input.conversationId, generation);
+  const metadata: MessageMetadata = { status: 'streaming', model: input.modelName, createdAt: Date.now() };
+  generation.emit({ type: 'start', messageId: input.messageId, messageMetadata: metadata });
+  void run(generation, input).finally(() => {
+    if (registry.get(input.conversationId) === generation) registry.delete(input.conversationId);
+  });
+  return generation;
+}
+
+async function run(generation: Generation, input: GenerationInput): Promise<void> {
+  const progressIntervalMs = input.progressIntervalMs ?? 300;
+  let failure: unknown;
+  let finished = false;
+  let usage: TokenUsage | undefined;
+  let finishReason: string | undefined;
+  let receivedText = false;
+  let savedLength = 0;
+  let lastSave = Date.now();
+
+  const timeout = setTimeout(() => {
+    if (!receivedText) {
+      failure = new UpstreamTimeoutError(input.firstTokenTimeoutMs);
+      generation.abortController.abort(failure);
+    }
+  }, input.firstTokenTimeoutMs);
+
+  try {
+    const result = streamText({
+      model: input.model,
+      system: input.system,
+      messages: input.messages,
+      abortSignal: generation.abortController.signal,
+      // A failed call surfaces at once with a Retry button instead of silent multi-second backoffs.
+      maxRetries: 0,
+      ...input.settings,
+    });
+    for await (const part of result.stream) {
+      switch (part.type) {
+        case 'text-delta':
+          if (!receivedText) {
+            receivedText = true;
+            clearTimeout(timeout);
+          }
+          generation.text += part.text;
+          if (Date.now() - lastSave >= progressIntervalMs && generation.text.length !== savedLength) {
+            safely(() => input.onProgress(generation.text));
+            savedLength = generation.text.length;
+            lastSave = Date.now();
+          }
+          break;
+        case 'finish':
+          finished = true;
+          finishReason = part.finishReason;
+          usage = {
+            promptTokens: part.totalUsage.inputTokens,
+            completionTokens: part.totalUsage.outputTokens,
+            cachedTokens: part.totalUsage.inputTokenDetails.cacheReadTokens,
+          };
+          continue;
+        case 'error':
+          failure ??= part.error;
+          continue;
+        case 'abort':
+          continue;
+      }
+      const chunk = toUIMessageChunk(part, { sendStart: false, sendFinish: false });
+      if (chunk) generation.emit(chunk);
+    }
+  } catch (error) {
+    failure ??= error;
+  } finally {
+    clearTimeout(timeout);
+  }
+
+  let outcome: GenerationOutcome;
+  if (generation.isStopped) {
+    outcome = { status: 'stopped', content: generation.text, usage };
+  } else if (failure !== undefined || !finished || finishReason === 'error') {
+    // A stream that ends without its finish event was cut off, even if the transport closed cleanly.
+    const described = describeUpstreamError(failure ?? new Error('terminated'));
+    outcome = { status: 'error', content: generation.text, failure: described, usage };
+  } else {
+    outcome = { status: 'complete', content: generation.text, usage };
+  }
+
+  safely(() => input.onEnd(outcome));
+
+  const endMetadata: MessageMetadata = {
+    status: outcome.status,
+    error: outcome.failure?.message ?? null,
+    usage: {
+      promptTokens: usage?.promptTokens ?? null,
+      completionTokens: usage?.completionTokens ?? null,
+      cachedTokens: usage?.cachedTokens ?? null,
+    },
+  };
+  generation.emit({ type: 'message-metadata', messageMetadata: endMetadata });
+  if (outcome.status === 'error') {
+    generation.emit({ type: 'error', errorText: outcome.failure?.message ?? 'The reply failed.' });
+  } else {
+    generation.emit({ type: 'finish', finishReason: outcome.status === 'stopped' ? 'other' : (finishReason as 'stop') });
+  }
+  generation.end(outcome);
+}
+
+function safely(fn: () => void): void {
+  try {
+    fn();
+  } catch (error) {
+    console.error('[chat] could not store the reply', error);
+  }
+}

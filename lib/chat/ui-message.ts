@@ -1,0 +1,37 @@
+import type { UIMessage } from 'ai';
+import type { MessageRow, MessageStatus } from '@/db/schema';
+
+export type MessageUsage = { promptTokens: number | null; completionTokens: number | null; cachedTokens: number | null };
+
+/** What the client needs about a message besides its text. */
+export type MessageMetadata = {
+  status?: MessageStatus;
+  error?: string | null;
+  usage?: MessageUsage;
+  model?: string | null;
+  createdAt?: number;
+};
+
+export type ChatUIMessage = UIMessage<MessageMetadata>;
+
+export function toUIMessage(row: MessageRow): ChatUIMessage {
+  return {
+    id: row.id,
+    role: row.role,
+    parts: row.content ? [{ type: 'text', text: row.content }] : [],
+    metadata: {
+      status: row.status,
+      error: row.error,
+      model: row.model,
+      createdAt: row.createdAt,
+      usage:
+        row.role === 'assistant'
+          ? { promptTokens: row.promptTokens, completionTokens: row.completionTokens, cachedTokens: row.cachedTokens }
+          : undefined,
+    },
+  };
+}
+
+export function messageText(message: Pick<UIMessage, 'parts'>): string {
+  return message.parts.map((p) => (p.type === 'text' ? p.text : '')).join('');
+}

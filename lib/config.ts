@@ -1,0 +1,73 @@
+import 'server-only';
+
+import { z } from 'zod';
+
+/**
+ * Every setting the server reads from its environment, validated once.
+ * A bad value must stop start-up with one line that names the variable, so the
+ * schema is flat and each field carries its own name in the message.
+ */
+const emptyToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
+
+const envSchema = z.object({
+  AIMLAPI_API_KEY: z.preprocess(emptyToUndefined, z.string().min(1).optional()),
+  AIMLAPI_BASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://api.aimlapi.com/v1' })
+      .default('https://api.aimlapi.com/v1')
+      .transform((u) => u.replace(/\/+$/, '')),
+  ),
+  CHAT_MODEL: z.preprocess(emptyToUndefined, z.string().min(1).max(200).default('qwen-turbo')),
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .default('file:data/chat.db')
+      .refine((v) => v.startsWith('file:') || !v.includes('://'), 'must be a SQLite file URL such as file:data/chat.db'),
+  ),
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
+  /** Abort the upstream call when no first byte arrives within this time. */
+  UPSTREAM_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(600_000).default(60_000)),
+  /** Longest user message accepted, in characters. */
+  MAX_MESSAGE_CHARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(4_000_000).default(200_000)),
+});
+
+export type AppConfig = z.infer<typeof envSchema> & {
+  /** True when no API key is set: the built-in stand-in model answers instead of qwen-turbo. */
+  demo: boolean;
+  /** Filesystem path of the SQLite database (or ':memory:'). */
+  databasePath: string;
+};
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function parseConfig(env: Record<string, string | undefined>): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    const variable = issue?.path.join('.') || 'environment';
+    const received = issue ? env[String(issue.path[0])] : undefined;
+    throw new ConfigError(
+      `Invalid configuration: ${variable}${received !== undefined ? `=${JSON.stringify(received)}` : ''} ${issue?.message ?? 'is invalid'}`,
+    );
+  }
+  const cfg = parsed.data;
+  return { ...cfg, demo: !cfg.AIMLAPI_API_KEY, databasePath: databasePathFromUrl(cfg.DATABASE_URL) };
+}
+
+export function databasePathFromUrl(url: string): string {
+  const path = url.startsWith('file:') ? url.slice('file:'.length) : url;
+  if (path === ':memory:' || path === '') return ':memory:';
+  return path.replace(/^\/\/(?=\/)/, ''); // file:///abs/path → /abs/path
+}
+
+let cached: AppConfig | undefined;
+
+/** The process-wide configuration (parsed on first use; start-up validates it early, see instrumentation.ts). */
+export function getConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

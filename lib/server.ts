@@ -1,0 +1,10 @@
+import 'server-only';
+import { getConfig } from '@/lib/config';
+import { getDb, type DB } from '@/db/client';
+
+/** The process-wide database, opened (and migrated) on first use. */
+export function appDb(): DB {
+  return getDb(getConfig().databasePath);
+}
+
+export { getConfig };

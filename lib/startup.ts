@@ -1,0 +1,18 @@
+import 'server-only';
+import { ConfigError, getConfig } from '@/lib/config';
+import { appDb } from '@/lib/server';
+
+export function startServer(): void {
+  try {
+    const config = getConfig();
+    appDb();
+    console.log(
+      config.demo
+        ? `› Demo model: no AIMLAPI_API_KEY set, replies come from the built-in stand-in. Database: ${config.databasePath}`
+        : `› Chatting with ${config.CHAT_MODEL} at ${config.AIMLAPI_BASE_URL}. Database: ${config.databasePath}`,
+    );
+  } catch (error) {
+    console.error(error instanceof ConfigError ? error.message : `Could not start: ${(error as Error).message}`);
+    process.exit(1);
+  }
+}
