@@ -3,6 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef } from 'react';
+import { startNewChat } from '@/components/chat/new-chat';
 import { groupByDate } from '@/lib/date-groups';
 import { ConversationActions } from './conversation-actions';
 import { conversationStore, useConversations, type ConversationListItem } from './conversation-store';
@@ -44,7 +45,10 @@ export function Sidebar({ initialItems, initialCursor }: SidebarProps) {
         </Link>
         <button
           type="button"
-          onClick={() => router.push('/')}
+          onClick={() => {
+            startNewChat();
+            router.push('/');
+          }}
           className="inline-flex items-center gap-1.5 rounded-lg border border-border bg-background px-3 py-1.5 text-sm font-medium hover:bg-muted"
         >
           <PlusIcon /> New chat
