@@ -1,0 +1,58 @@
+import { expect, test } from '@playwright/test';
+import { assistantMessages, send, standinRequestFor, uniqueWord, waitForReplyDone } from './helpers';
+
+/** Replies belong to the server: a closed tab or a reload never loses them. */
+
+async function storedReply(request: import('@playwright/test').APIRequestContext, id: string) {
+  const detail = await (await request.get(`/api/conversations/${id}`)).json();
+  return detail.messages.at(-1) as { parts: { text: string }[]; metadata: { status: string } };
+}
+
+test('closing the tab mid-reply: the reply still finishes and is there when the chat is reopened', async ({
+  page,
+  context,
+  request,
+}) => {
+  const word = uniqueWord();
+  await page.goto('/');
+  await send(page, `close ${word} [[tokens=120]] [[delay=25]]`);
+  await expect(page).toHaveURL(/\/chat\//);
+  await expect(assistantMessages(page).last()).toContainText(/\w+ \w+ \w+/);
+  const id = page.url().split('/chat/')[1]!;
+  await page.close();
+
+  await expect.poll(async () => (await storedReply(request, id)).metadata.status, { timeout: 15_000 }).toBe('complete');
+  const upstream = await standinRequestFor(word);
+  expect(upstream?.aborted).toBe(false);
+  expect(upstream?.chunksSent).toBe(120);
+
+  const again = await context.newPage();
+  await again.goto(`/chat/${id}`);
+  const text = (await storedReply(request, id)).parts[0]!.text;
+  await expect(assistantMessages(again).last()).toContainText(text.trim().split(' ').slice(-5).join(' '));
+});
+
+test('reloading twice while a reply streams: it keeps streaming and ends with exactly what the model sent', async ({
+  page,
+  request,
+}) => {
+  const word = uniqueWord();
+  await page.goto('/');
+  await send(page, `reload ${word} [[tokens=150]] [[delay=30]]`);
+  await expect(page).toHaveURL(/\/chat\//);
+  const id = page.url().split('/chat/')[1]!;
+  for (let i = 0; i < 2; i++) {
+    await expect(assistantMessages(page).last()).toContainText(/\w+ \w+/);
+    await page.reload();
+    // Rejoined: the reply is shown as in progress (Stop offered) and keeps growing.
+    await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+  }
+  await waitForReplyDone(page);
+  const stored = await storedReply(request, id);
+  expect(stored.metadata.status).toBe('complete');
+  const words = stored.parts[0]!.text.trim().split(/\s+/);
+  expect(words).toHaveLength(150);
+  const shown = (await assistantMessages(page).last().innerText()).replace(/\d+ prompt[\s\S]*$/, '').trim().split(/\s+/);
+  expect(shown).toEqual(words);
+  expect((await standinRequestFor(word))?.model).toBe('qwen-turbo');
+});
