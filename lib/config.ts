@@ -31,6 +31,14 @@ const envSchema = z.object({
   UPSTREAM_TIMEOUT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(600_000).default(60_000)),
   /** Longest user message accepted, in characters. */
   MAX_MESSAGE_CHARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(4_000_000).default(200_000)),
+  /** Largest request body accepted, in bytes (413 above it). */
+  MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(100_000_000).default(4_000_000)),
+  /** Address the server listens on. Anything but loopback requires APP_PASSWORD. */
+  HOST: z.preprocess(emptyToUndefined, z.string().min(1).max(255).default('127.0.0.1')),
+  /** Password for the sign-in page; required when HOST is not a loopback address. */
+  APP_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'must be at least 8 characters').max(1024).optional()),
+  /** Chat requests allowed per client per minute (0 turns the limit off). */
+  CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100_000).default(30)),
 });
 
 export type AppConfig = z.infer<typeof envSchema> & {
@@ -55,7 +63,17 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     );
   }
   const cfg = parsed.data;
+  if (!isLoopbackHost(cfg.HOST) && !cfg.APP_PASSWORD) {
+    throw new ConfigError(
+      `Refusing to listen on HOST=${cfg.HOST} without a password: set APP_PASSWORD (8+ characters), or use HOST=127.0.0.1 to keep the app on this machine.`,
+    );
+  }
   return { ...cfg, demo: !cfg.AIMLAPI_API_KEY, databasePath: databasePathFromUrl(cfg.DATABASE_URL) };
+}
+
+export function isLoopbackHost(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
+  return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
 export function databasePathFromUrl(url: string): string {

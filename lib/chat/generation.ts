@@ -118,10 +118,12 @@ export function startGeneration(input: GenerationInput): Generation {
   registry.set(input.conversationId, generation);
   const metadata: MessageMetadata = { status: 'streaming', model: input.modelName, createdAt: Date.now() };
   generation.emit({ type: 'start', messageId: input.messageId, messageMetadata: metadata });
-  void run(generation, input).finally(() => {
-    if (registry.get(input.conversationId) === generation) registry.delete(input.conversationId);
-  });
+  void run(generation, input).finally(() => release(generation));
   return generation;
+}
+
+function release(generation: Generation): void {
+  if (registry.get(generation.conversationId) === generation) registry.delete(generation.conversationId);
 }
 
 async function run(generation: Generation, input: GenerationInput): Promise<void> {
@@ -149,6 +151,8 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
       abortSignal: generation.abortController.signal,
       // A failed call surfaces at once with a Retry button instead of silent multi-second backoffs.
       maxRetries: 0,
+      // The SDK's default logs the whole request (the conversation) on failure; we log one line instead.
+      onError: () => undefined,
       ...input.settings,
     });
     for await (const part of result.stream) {
@@ -200,6 +204,9 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
     outcome = { status: 'complete', content: generation.text, usage };
   }
 
+  if (outcome.failure) {
+    console.warn(`[chat] reply ${input.messageId} failed: ${outcome.failure.kind}`);
+  }
   safely(() => input.onEnd(outcome));
 
   const endMetadata: MessageMetadata = {
@@ -217,6 +224,8 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
   } else {
     generation.emit({ type: 'finish', finishReason: outcome.status === 'stopped' ? 'other' : (finishReason as 'stop') });
   }
+  // Leave the registry before anyone awaiting `done` looks: a stored reply is no longer active.
+  release(generation);
   generation.end(outcome);
 }
 

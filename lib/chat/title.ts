@@ -5,10 +5,13 @@ const MAX_TITLE = 60;
  * space removed, cut at a word boundary. Instant and free, unlike asking the model.
  */
 export function titleFromMessage(text: string): string {
-  const firstLine = text.split('\n').find((l) => l.trim() !== '') ?? '';
+  // Code fences say nothing about the topic; the first line of real text does.
+  const firstLine = text.split('\n').find((l) => l.trim() !== '' && !/^\s*(```|~~~)/.test(l)) ?? '';
   const plain = firstLine
-    .replace(/```+/g, '')
-    .replace(/[#>*_`~[\]]+/g, '')
+    .replace(/^\s*(?:#{1,6}\s+|>\s*|[-*+]\s+|\d+\.\s+)+/, '') // heading, quote or list marker
+    .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1') // [text](url) → text
+    .replace(/`+/g, '')
+    .replace(/(\*\*|__|~~)(.+?)\1/g, '$2') // strong / strike-through pairs, keeping snake_case and a*b
     .replace(/\s+/g, ' ')
     .trim();
   if (!plain) return 'New chat';

@@ -37,21 +37,21 @@ export function describeUpstreamError(error: unknown): UpstreamFailure {
     if (status !== undefined && status >= 500) {
       return { kind: 'upstream', message: `The model service had a problem (HTTP ${status}). Try again.` };
     }
-    if (status !== undefined) {
+    if (status !== undefined && (status < 200 || status >= 300)) {
       return { kind: 'upstream', message: `The model service refused the request (HTTP ${status}).` };
     }
-    if (isConnectionFailure(error.cause) || isConnectionFailure(error)) {
-      return { kind: 'unreachable', message: 'Could not reach the model service. Check the network and AIMLAPI_BASE_URL.' };
-    }
+    // A 2xx (or no status): the request was accepted and the failure is in the transport or the
+    // body, which the cause chain tells apart.
   }
-  if (isConnectionFailure(error)) {
-    return { kind: 'unreachable', message: 'Could not reach the model service. Check the network and AIMLAPI_BASE_URL.' };
-  }
+  // Order matters: a body cut mid-stream also carries socket error codes, so cut-off comes first.
   if (isMalformed(error)) {
     return { kind: 'malformed', message: 'The model sent a response that could not be read. Try again.' };
   }
   if (isCutOff(error)) {
     return { kind: 'interrupted', message: 'The connection to the model was lost in the middle of the reply. Try again.' };
+  }
+  if (isConnectionFailure(error)) {
+    return { kind: 'unreachable', message: 'Could not reach the model service. Check the network and AIMLAPI_BASE_URL.' };
   }
   return { kind: 'unknown', message: 'The reply failed for an unexpected reason. Try again.' };
 }
@@ -65,8 +65,10 @@ export class UpstreamTimeoutError extends Error {
 
 export function parseRetryAfter(value: string | undefined | null): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds) && seconds >= 0) return Math.ceil(seconds);
+  if (/^\s*[-+]?\d+(\.\d+)?\s*$/.test(value)) {
+    const seconds = Number(value);
+    return seconds >= 0 ? Math.ceil(seconds) : undefined;
+  }
   const date = Date.parse(value);
   if (Number.isFinite(date)) return Math.max(0, Math.ceil((date - Date.now()) / 1000));
   return undefined;
@@ -89,10 +91,10 @@ function codeOf(e: unknown): string | undefined {
 
 function isConnectionFailure(error: unknown): boolean {
   return errorChain(error).some((e) =>
-    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(
+    ['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT'].includes(
       codeOf(e) ?? '',
     ),
-  ) || (error instanceof Error && /Cannot connect to API|fetch failed/i.test(error.message) && !isCutOff(error));
+  ) || errorChain(error).some((e) => e instanceof Error && /Cannot connect to API|fetch failed/i.test(e.message));
 }
 
 function isMalformed(error: unknown): boolean {
@@ -106,7 +108,8 @@ function isMalformed(error: unknown): boolean {
 function isCutOff(error: unknown): boolean {
   return errorChain(error).some(
     (e) =>
-      (e instanceof Error && /terminated|other side closed|socket hang up|premature close|aborted/i.test(e.message)) ||
+      (e instanceof Error &&
+        (e.name === 'StandinCutError' || /terminated|other side closed|socket hang up|premature close|connection cut/i.test(e.message))) ||
       codeOf(e) === 'UND_ERR_SOCKET' ||
       codeOf(e) === 'ECONNRESET',
   );

@@ -139,6 +139,10 @@ export function createCompletionStream(plan: StreamPlan, onEnd: (end: StreamEnd)
         }
 
         if (breakpoint(plan.cutAfter)) {
+          // Over a socket the reset arrives after the bytes before it have been read; in process
+          // an immediate error would overtake chunks still inside the reader's transform pipeline.
+          await pause(20);
+          if (ended) return;
           finish('cut');
           c.error(new StandinCutError(sent));
           return;

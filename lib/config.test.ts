@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, databasePathFromUrl, parseConfig } from './config';
+
+function configError(env: Record<string, string | undefined>): ConfigError {
+  try {
+    parseConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error(`parseConfig accepted ${JSON.stringify(env)}`);
+}
+
+describe('parseConfig', () => {
+  it('fills in defaults and runs in demo mode without an API key', () => {
+    const cfg = parseConfig({});
+    expect(cfg.AIMLAPI_BASE_URL).toBe('https://api.aimlapi.com/v1');
+    expect(cfg.CHAT_MODEL).toBe('qwen-turbo');
+    expect(cfg.DATABASE_URL).toBe('file:data/chat.db');
+    expect(cfg.databasePath).toBe('data/chat.db');
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.AIMLAPI_API_KEY).toBeUndefined();
+    expect(cfg.demo).toBe(true);
+  });
+
+  it('is not in demo mode when a key is set, and reads every variable', () => {
+    const cfg = parseConfig({
+      AIMLAPI_API_KEY: 'sk-123',
+      AIMLAPI_BASE_URL: 'http://localhost:8080/v1/',
+      CHAT_MODEL: 'qwen-plus',
+      DATABASE_URL: 'file:/tmp/x.db',
+      PORT: '8080',
+      UPSTREAM_TIMEOUT_MS: '1000',
+    });
+    expect(cfg.demo).toBe(false);
+    expect(cfg.AIMLAPI_API_KEY).toBe('sk-123');
+    expect(cfg.AIMLAPI_BASE_URL).toBe('http://localhost:8080/v1');
+    expect(cfg.CHAT_MODEL).toBe('qwen-plus');
+    expect(cfg.databasePath).toBe('/tmp/x.db');
+    expect(cfg.PORT).toBe(8080);
+    expect(cfg.UPSTREAM_TIMEOUT_MS).toBe(1000);
+  });
+
+  it('treats empty and blank strings as unset', () => {
+    const cfg = parseConfig({
+      AIMLAPI_API_KEY: '',
+      AIMLAPI_BASE_URL: '',
+      CHAT_MODEL: '  ',
+      DATABASE_URL: '',
+      PORT: '',
+      UPSTREAM_TIMEOUT_MS: '',
+    });
+    expect(cfg.demo).toBe(true);
+    expect(cfg.AIMLAPI_API_KEY).toBeUndefined();
+    expect(cfg.AIMLAPI_BASE_URL).toBe('https://api.aimlapi.com/v1');
+    expect(cfg.CHAT_MODEL).toBe('qwen-turbo');
+    expect(cfg.databasePath).toBe('data/chat.db');
+    expect(cfg.PORT).toBe(3000);
+    expect(cfg.UPSTREAM_TIMEOUT_MS).toBe(60_000);
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '0'],
+    ['AIMLAPI_BASE_URL', 'notaurl'],
+    ['AIMLAPI_BASE_URL', 'ftp://example.com/v1'],
+    ['UPSTREAM_TIMEOUT_MS', '5'],
+    ['DATABASE_URL', 'postgres://db/chat'],
+  ])('rejects %s=%s with a one-line message naming the variable', (name, value) => {
+    const error = configError({ [name]: value });
+    expect(error.name).toBe('ConfigError');
+    expect(error.message).toContain(name);
+    expect(error.message).toContain(value);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('does not print the API key when another variable is wrong', () => {
+    const error = configError({ AIMLAPI_API_KEY: 'sk-secret-value', PORT: 'abc' });
+    expect(error.message).toContain('PORT');
+    expect(error.message).not.toContain('sk-secret-value');
+  });
+});
+
+describe('databasePathFromUrl', () => {
+  it.each([
+    ['file:data/x.db', 'data/x.db'],
+    ['file:/abs/x.db', '/abs/x.db'],
+    ['file:///abs/x.db', '/abs/x.db'],
+    [':memory:', ':memory:'],
+    ['file::memory:', ':memory:'],
+    ['data/plain.db', 'data/plain.db'],
+  ])('%s → %s', (url, path) => {
+    expect(databasePathFromUrl(url)).toBe(path);
+  });
+});

@@ -1,0 +1,141 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import type { DB } from '@/db/client';
+import { getConversation } from '@/db/conversations';
+import { beginTurn, finishReply, getMessage } from '@/db/messages';
+import { ApiError } from '@/lib/api/errors';
+import { insertConversation, openTestDb } from '@/lib/testing/test-db';
+import {
+  decodeCursor,
+  encodeCursor,
+  listPage,
+  listQuerySchema,
+  loadConversation,
+  remove,
+  rename,
+  renameSchema,
+  requireConversation,
+} from './conversations';
+
+let db: DB;
+beforeEach(() => {
+  db = openTestDb();
+});
+
+const T0 = 1_700_000_000_000;
+
+function expectApiError(fn: () => unknown, code: ApiError['code']): ApiError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).code).toBe(code);
+    return error as ApiError;
+  }
+  throw new Error(`expected an ApiError ${code}`);
+}
+
+describe('cursors', () => {
+  it('round-trip', () => {
+    for (const cursor of [
+      { updatedAt: T0, id: 'abc' },
+      { updatedAt: 0, id: 'A-b_9' },
+      { updatedAt: 9_999_999_999_999, id: '2f1c9a4e-1d1b-4b8e-9a63-0c6f2f9b1a11' },
+    ]) {
+      const raw = encodeCursor(cursor);
+      expect(raw).toMatch(/^[A-Za-z0-9_-]+$/); // URL-safe
+      expect(decodeCursor(raw)).toEqual(cursor);
+    }
+  });
+
+  it.each([
+    ['garbage', 'not a cursor!!'],
+    ['empty', ''],
+    ['no id', Buffer.from(`${T0}:`).toString('base64url')],
+    ['non-numeric time', Buffer.from('abc:id').toString('base64url')],
+    ['id with bad characters', Buffer.from(`${T0}:a' OR 1=1`).toString('base64url')],
+    ['tampered', 'z' + encodeCursor({ updatedAt: T0, id: 'abc' }).slice(1)],
+    ['truncated', encodeCursor({ updatedAt: T0, id: 'abc' }).slice(0, 8)],
+  ])('a %s cursor → bad_request', (_label, raw) => {
+    const error = expectApiError(() => decodeCursor(raw), 'bad_request');
+    expect(error.status).toBe(400);
+    expect(error.message).toMatch(/cursor/);
+  });
+});
+
+describe('listPage', () => {
+  it('pages through all conversations with opaque cursors', () => {
+    for (let i = 0; i < 7; i++) insertConversation(db, { id: `c${i}`, updatedAt: T0 + (i % 3) });
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    for (;;) {
+      const page = listPage(db, listQuerySchema.parse({ limit: '3', cursor }));
+      ids.push(...page.conversations.map((c) => c.id));
+      if (!page.nextCursor) break;
+      cursor = page.nextCursor;
+    }
+    expect(ids).toEqual(['c5', 'c2', 'c4', 'c1', 'c6', 'c3', 'c0']);
+  });
+
+  it('rejects a tampered cursor with bad_request', () => {
+    expectApiError(() => listPage(db, { limit: 10, cursor: 'bogus' }), 'bad_request');
+  });
+
+  it('applies the query defaults and limits', () => {
+    expect(listQuerySchema.parse({})).toEqual({ limit: 50 });
+    expect(listQuerySchema.safeParse({ limit: '0' }).success).toBe(false);
+    expect(listQuerySchema.safeParse({ limit: '201' }).success).toBe(false);
+  });
+});
+
+describe('loadConversation', () => {
+  it('returns undefined for an unknown id', () => {
+    expect(loadConversation(db, 'unknown')).toBeUndefined();
+    expectApiError(() => requireConversation(db, 'unknown'), 'not_found');
+  });
+
+  it('returns the active branch as UI messages, not generating', () => {
+    beginTurn(db, { conversationId: 'lc1', title: 'Hi', user: { id: 'u1', content: 'Hi?' }, assistantId: 'a1', model: 'qwen-turbo', now: T0 });
+    finishReply(db, 'a1', { content: 'Hello!', status: 'complete', usage: { promptTokens: 5, completionTokens: 2 } }, T0 + 5);
+    const detail = loadConversation(db, 'lc1');
+    expect(detail).toMatchObject({ id: 'lc1', title: 'Hi', createdAt: T0, updatedAt: T0, generating: false });
+    expect(detail!.messages.map((m) => ({ id: m.id, role: m.role, parts: m.parts }))).toEqual([
+      { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hi?' }] },
+      { id: 'a1', role: 'assistant', parts: [{ type: 'text', text: 'Hello!' }] },
+    ]);
+    expect(detail!.messages[1]!.metadata).toMatchObject({
+      status: 'complete',
+      model: 'qwen-turbo',
+      usage: { promptTokens: 5, completionTokens: 2, cachedTokens: null },
+    });
+  });
+});
+
+describe('rename', () => {
+  it('renames and returns the summary', () => {
+    insertConversation(db, { id: 'r1', title: 'Old', updatedAt: T0 });
+    expect(rename(db, 'r1', 'New')).toEqual({ id: 'r1', title: 'New', createdAt: T0, updatedAt: T0 });
+  });
+
+  it('an unknown id → not_found', () => {
+    expect(expectApiError(() => rename(db, 'missing', 'x'), 'not_found').status).toBe(404);
+  });
+
+  it('the rename body schema trims and rejects empty or overlong titles', () => {
+    expect(renameSchema.parse({ title: '  a   b \n c ' })).toEqual({ title: 'a b c' });
+    expect(renameSchema.safeParse({ title: '   ' }).success).toBe(false);
+    expect(renameSchema.safeParse({ title: 'x'.repeat(201) }).success).toBe(false);
+  });
+});
+
+describe('remove', () => {
+  it('deletes the conversation and its messages', () => {
+    beginTurn(db, { conversationId: 'rm1', title: 't', user: { id: 'u1', content: 'q' }, assistantId: 'a1', model: 'm', now: T0 });
+    remove(db, 'rm1');
+    expect(getConversation(db, 'rm1')).toBeUndefined();
+    expect(getMessage(db, 'u1')).toBeUndefined();
+  });
+
+  it('an unknown id → not_found', () => {
+    expectApiError(() => remove(db, 'missing'), 'not_found');
+  });
+});
