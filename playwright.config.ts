@@ -11,6 +11,8 @@ import { join } from 'node:path';
 export const STANDIN_PORT = 4310;
 export const APP_PORT = 3310;
 export const DEMO_PORT = 3311;
+/** An app whose upstream refuses connections (nothing listens on port 9 of loopback). */
+export const UNREACHABLE_PORT = 3313;
 
 // Workers re-evaluate this file; the run id (inherited through the environment) keeps one database per run.
 const runId = (process.env.E2E_RUN_ID ??= `${Date.now()}-${process.pid}`);
@@ -70,6 +72,18 @@ export default defineConfig({
       env: {
         AIMLAPI_API_KEY: '',
         DATABASE_URL: `file:${join(dataDir, 'demo.db')}`,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      command: `npx next start -H 127.0.0.1 -p ${UNREACHABLE_PORT}`,
+      url: `http://127.0.0.1:${UNREACHABLE_PORT}/api/conversations?limit=1`,
+      env: {
+        AIMLAPI_API_KEY: 'e2e-test-key',
+        AIMLAPI_BASE_URL: 'http://127.0.0.1:9/v1',
+        DATABASE_URL: `file:${join(dataDir, 'unreachable.db')}`,
         NEXT_TELEMETRY_DISABLED: '1',
       },
       reuseExistingServer: false,

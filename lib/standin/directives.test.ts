@@ -76,3 +76,11 @@ describe('parseDirectives', () => {
     expect(parseDirectives('see [[Main Page]] and [x]').text).toBe('see [[Main Page]] and [x]');
   });
 });
+
+describe('[[once]]', () => {
+  it('is parsed as a flag and stripped', () => {
+    const parsed = parseDirectives('hi [[once]] [[status=500]]');
+    expect(parsed.directives).toEqual({ once: true, status: 500 });
+    expect(parsed.text).toBe('hi');
+  });
+});

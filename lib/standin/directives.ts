@@ -22,6 +22,11 @@ export interface Directives {
   tokens?: number;
   /** `[[reply=TEXT]]` reply exactly TEXT (percent-decoded). */
   reply?: string;
+  /**
+   * `[[once]]` the failure directives (status, cut, malformed, ttfb) apply only the first time the
+   * stand-in sees this message, so a test can fail a reply and then see Retry succeed.
+   */
+  once?: boolean;
 }
 
 export interface ParsedDirectives {
@@ -32,7 +37,7 @@ export interface ParsedDirectives {
   ignored: string[];
 }
 
-type IntegerKey = Exclude<keyof Directives, 'reply'>;
+type IntegerKey = Exclude<keyof Directives, 'reply' | 'once'>;
 
 interface IntegerSpec {
   key: IntegerKey;
@@ -83,6 +88,11 @@ export function parseDirectives(message: string): ParsedDirectives {
     if (name === 'reply') {
       if (rawValue === undefined) ignored.push(name);
       else directives.reply = decode(rawValue);
+      return '';
+    }
+
+    if (name === 'once') {
+      directives.once = true;
       return '';
     }
 

@@ -374,3 +374,15 @@ describe('errors', () => {
     expect(((await response.json()) as Completion).choices[0].message.content).toBe('ok');
   });
 });
+
+describe('[[once]] failures', () => {
+  it('fail the first request for a message and let the same message succeed afterwards', async () => {
+    const handler = createStandinHandler();
+    const body = { messages: say('retry me [[once]] [[status=503]] [[reply=ok]]') };
+    const first = await handler(chatRequest(body));
+    expect(first.status).toBe(503);
+    const second = await handler(chatRequest(body));
+    expect(second.status).toBe(200);
+    expect(((await second.json()) as Completion).choices[0]?.message.content).toBe('ok');
+  });
+});

@@ -91,6 +91,18 @@ export function createStandinHandler(options: StandinHandlerOptions = {}): Stand
   const defaultDelayMs = options.defaultDelayMs ?? 0;
   const defaultModel = options.model ?? DEFAULT_MODEL;
 
+  // Messages whose [[once]] failure has already been served (bounded: oldest forgotten first).
+  const failedOnce = new Set<string>();
+  function applyOnce(directives: Directives, text: string): Directives {
+    if (!failedOnce.has(text)) {
+      failedOnce.add(text);
+      if (failedOnce.size > 10_000) failedOnce.delete(failedOnce.values().next().value as string);
+      return directives;
+    }
+    const { status: _s, cutAfter: _c, malformedAfter: _m, ttfbMs: _t, retryAfterSeconds: _r, ...rest } = directives;
+    return rest;
+  }
+
   function report(info: StandinRequestInfo): void {
     try {
       options.onRequest?.(info);
@@ -133,6 +145,7 @@ export function createStandinHandler(options: StandinHandlerOptions = {}): Stand
     if (result.ok) {
       parsed = result.request;
       directives = parseDirectives(lastUserText(parsed)).directives;
+      if (directives.once) directives = applyOnce(directives, lastUserText(parsed));
     }
 
     const auth = checkAuth(request);
