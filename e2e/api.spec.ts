@@ -63,6 +63,27 @@ test.describe('REST API', () => {
       },
       { res: await request.post('/api/chat', { data: { id: 'x', message: { parts: [{ type: 'text', text: '   ' }] } } }), status: 400, code: 'bad_request' },
       { res: await request.post('/api/chat', { data: { id: 5 } }), status: 400, code: 'bad_request' },
+      { res: await request.get('/api/no-such-endpoint'), status: 404, code: 'not_found' },
+      {
+        res: await request.post('/api/chat', { data: { id: 'big-body', message: { text: 'x'.repeat(5_000_000) } } }),
+        status: 413,
+        code: 'payload_too_large',
+      },
+      {
+        res: await request.post('/api/chat', { data: { id: 'long-message', message: { text: 'y'.repeat(200_001) } } }),
+        status: 413,
+        code: 'payload_too_large',
+      },
+      {
+        res: await request.post('/api/chat', { data: { messages: Array.from({ length: 10_001 }, () => ({ role: 'user', text: 'hi' })) } }),
+        status: 400,
+        code: 'bad_request',
+      },
+      {
+        res: await request.post('/api/chat', { headers: { 'content-type': 'text/html' }, data: '<p>hi</p>' }),
+        status: 415,
+        code: 'unsupported_media_type',
+      },
     ];
     for (const { res, status, code } of cases) {
       expect(res.status(), await res.text()).toBe(status);
