@@ -10,7 +10,7 @@ import { alerts, assistantMessages, send, standinRequestFor, uniqueWord, userMes
  */
 const faults = [
   { name: 'rejected API key (401)', script: '[[status=401]]', alert: /API key was rejected/ },
-  { name: 'rate limited with retry-after (429)', script: '[[status=429]] [[retry-after=7]]', alert: /rate-limited.*7 s/ },
+  { name: 'rate limited with retry-after (429)', script: '[[status=429]] [[retry-after=3]]', alert: /rate-limited.*3 s/, retryAfter: 3 },
   { name: 'rate limited without retry-after (429)', script: '[[status=429]]', alert: /rate-limited.*wait a moment/i },
   { name: 'server error (500)', script: '[[status=500]]', alert: /problem \(HTTP 500\)/ },
   { name: 'bad gateway (502)', script: '[[status=502]]', alert: /problem \(HTTP 502\)/ },
@@ -29,6 +29,12 @@ for (const fault of faults) {
 
     await expect(alerts(page)).toContainText(fault.alert);
     await expect(userMessages(page).first()).toContainText(word);
+    if (fault.retryAfter) {
+      // Retry waits for the upstream's retry-after.
+      await expect(alerts(page).getByRole('button', { name: 'Retry' })).toBeDisabled();
+      await expect(alerts(page).getByRole('button', { name: 'Retry' })).toHaveText(/Retry in \d s/);
+      await expect(alerts(page).getByRole('button', { name: 'Retry' })).toBeEnabled({ timeout: fault.retryAfter * 1000 + 2000 });
+    }
     const id = page.url().split('/chat/')[1]!;
 
     // Stored: the user's message, and the failed reply with whatever text arrived.

@@ -2,7 +2,7 @@
 
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { friendlyChatError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { titleFromMessage } from '@/lib/chat/title';
@@ -123,13 +123,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars }: Ch
               className="flex items-start justify-between gap-3 rounded-xl border border-danger/40 bg-danger/10 px-4 py-3 text-sm"
             >
               <span>{failure}</span>
-              <button
-                type="button"
-                onClick={retry}
-                className="shrink-0 rounded-lg border border-border bg-background px-3 py-1 text-sm font-medium hover:bg-muted"
-              >
-                Retry
-              </button>
+              <RetryButton onRetry={retry} retryAt={last?.role === 'assistant' ? last.metadata?.retryAt : undefined} />
             </div>
           ) : null}
         </div>
@@ -150,6 +144,28 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars }: Ch
         <p className="mt-2 text-center text-xs text-muted-foreground">Replies can be wrong. Check important facts.</p>
       </div>
     </div>
+  );
+}
+
+/** Retry, held back with a countdown while the upstream's retry-after (429) has not passed. */
+function RetryButton({ onRetry, retryAt }: { onRetry(): void; retryAt?: number }) {
+  const [now, setNow] = useState(() => Date.now());
+  const wait = retryAt ? Math.ceil((retryAt - now) / 1000) : 0;
+  useEffect(() => {
+    if (wait <= 0) return;
+    const timer = setTimeout(() => setNow(Date.now()), 250);
+    return () => clearTimeout(timer);
+  }, [wait, now]);
+  return (
+    <button
+      type="button"
+      onClick={onRetry}
+      disabled={wait > 0}
+      aria-label="Retry"
+      className="shrink-0 rounded-lg border border-border bg-background px-3 py-1 text-sm font-medium hover:bg-muted disabled:opacity-60"
+    >
+      {wait > 0 ? `Retry in ${wait} s` : 'Retry'}
+    </button>
   );
 }
 

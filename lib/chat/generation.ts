@@ -212,6 +212,8 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
   const endMetadata: MessageMetadata = {
     status: outcome.status,
     error: outcome.failure?.message ?? null,
+    retryAt:
+      outcome.failure?.retryAfterSeconds !== undefined ? Date.now() + outcome.failure.retryAfterSeconds * 1000 : undefined,
     usage: {
       promptTokens: usage?.promptTokens ?? null,
       completionTokens: usage?.completionTokens ?? null,

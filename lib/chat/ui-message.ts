@@ -7,6 +7,8 @@ export type MessageUsage = { promptTokens: number | null; completionTokens: numb
 export type MessageMetadata = {
   status?: MessageStatus;
   error?: string | null;
+  /** When the upstream asked us to wait (429 retry-after): epoch ms before which Retry is pointless. */
+  retryAt?: number;
   usage?: MessageUsage;
   model?: string | null;
   createdAt?: number;
