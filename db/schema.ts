@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { index, integer, sqliteTable, text, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
+import { index, integer, sqliteTable, text, uniqueIndex, type AnySQLiteColumn } from 'drizzle-orm/sqlite-core';
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export type MessageRole = (typeof MESSAGE_ROLES)[number];
@@ -20,8 +20,19 @@ export const conversations = sqliteTable(
     updatedAt: integer('updated_at').notNull(),
     /** Tip of the active branch: the path root → this message is what the user sees and what goes upstream. */
     currentLeafId: text('current_leaf_id'),
+    /** Set when pinned to the top of the sidebar. */
+    pinnedAt: integer('pinned_at'),
+    /** Per-conversation system prompt and model parameters (JSON, see lib/chat/settings.ts). */
+    settings: text('settings', { mode: 'json' }).$type<Record<string, unknown>>(),
+    /** Where an imported conversation came from ('chatgpt', 'qwen-chat') and its id there, so re-imports are idempotent. */
+    source: text('source'),
+    sourceId: text('source_id'),
   },
-  (t) => [index('conversations_updated_idx').on(t.updatedAt, t.id)],
+  (t) => [
+    index('conversations_updated_idx').on(t.updatedAt, t.id),
+    index('conversations_pinned_idx').on(t.pinnedAt),
+    uniqueIndex('conversations_source_idx').on(t.source, t.sourceId),
+  ],
 );
 
 export const messages = sqliteTable(
