@@ -1,0 +1,32 @@
+import 'server-only';
+
+import { ApiError } from '@/lib/api/errors';
+import { getConfig } from '@/lib/config';
+import { clientIp } from './client-ip';
+import { RateLimiter } from './rate-limit';
+
+/**
+ * CHAT_RATE_LIMIT_PER_MINUTE per client on POST /api/chat: every chat spends the owner's API key,
+ * so one runaway script or tab must not be able to spend it without bound.
+ */
+export function enforceChatRateLimit(request: Request): void {
+  const perMinute = getConfig().CHAT_RATE_LIMIT_PER_MINUTE;
+  if (perMinute === 0) return;
+  const result = chatLimiter(perMinute).take(clientIp(request.headers));
+  if (result.ok) return;
+  const seconds = result.retryAfterSeconds;
+  throw new ApiError(
+    'rate_limited',
+    `Too many messages: this server allows ${perMinute} per minute. Try again in ${seconds} second${seconds === 1 ? '' : 's'}.`,
+    { 'retry-after': String(seconds) },
+  );
+}
+
+function chatLimiter(perMinute: number): RateLimiter {
+  // On globalThis so a dev-mode module reload keeps the counts.
+  const holder = globalThis as unknown as { __chatLimiter?: RateLimiter };
+  if (holder.__chatLimiter?.limit !== perMinute) {
+    holder.__chatLimiter = new RateLimiter({ limit: perMinute, windowMs: 60_000 });
+  }
+  return holder.__chatLimiter;
+}
