@@ -94,3 +94,43 @@ describe('databasePathFromUrl', () => {
     expect(databasePathFromUrl(url)).toBe(path);
   });
 });
+
+describe('who may connect', () => {
+  it('listens on 127.0.0.1 by default, with no password and the chat limit at 30 per minute', () => {
+    const cfg = parseConfig({});
+    expect(cfg.HOST).toBe('127.0.0.1');
+    expect(cfg.APP_PASSWORD).toBeUndefined();
+    expect(cfg.CHAT_RATE_LIMIT_PER_MINUTE).toBe(30);
+  });
+
+  it.each(['0.0.0.0', '::', '192.168.1.20', 'chat.example.com'])('refuses HOST=%s without APP_PASSWORD, saying what to do', (host) => {
+    const error = configError({ HOST: host });
+    expect(error.message).toContain(`HOST=${host}`);
+    expect(error.message).toContain('APP_PASSWORD');
+    expect(error.message).toContain('127.0.0.1');
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('accepts HOST=0.0.0.0 with APP_PASSWORD', () => {
+    const cfg = parseConfig({ HOST: '0.0.0.0', APP_PASSWORD: 'long-enough-password' });
+    expect(cfg.HOST).toBe('0.0.0.0');
+    expect(cfg.APP_PASSWORD).toBe('long-enough-password');
+  });
+
+  it.each(['127.0.0.1', 'localhost', '::1', '[::1]', '127.0.0.2'])('HOST=%s is loopback: no password needed', (host) => {
+    expect(parseConfig({ HOST: host }).HOST).toBe(host);
+  });
+
+  it('refuses an APP_PASSWORD shorter than 8 characters without printing it', () => {
+    const error = configError({ HOST: '0.0.0.0', APP_PASSWORD: 'shorty' });
+    expect(error.message).toContain('APP_PASSWORD');
+    expect(error.message).toContain('at least 8 characters');
+    expect(error.message).not.toContain('shorty');
+  });
+
+  it('reads CHAT_RATE_LIMIT_PER_MINUTE; 0 turns the limit off, negatives are refused', () => {
+    expect(parseConfig({ CHAT_RATE_LIMIT_PER_MINUTE: '0' }).CHAT_RATE_LIMIT_PER_MINUTE).toBe(0);
+    expect(parseConfig({ CHAT_RATE_LIMIT_PER_MINUTE: '5' }).CHAT_RATE_LIMIT_PER_MINUTE).toBe(5);
+    expect(configError({ CHAT_RATE_LIMIT_PER_MINUTE: '-1' }).message).toContain('CHAT_RATE_LIMIT_PER_MINUTE');
+  });
+});

@@ -48,6 +48,8 @@ export type AppConfig = z.infer<typeof envSchema> & {
   databasePath: string;
 };
 
+const SECRET_VARIABLES = new Set(['AIMLAPI_API_KEY', 'APP_PASSWORD']);
+
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
@@ -57,7 +59,8 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') || 'environment';
-    const received = issue ? env[String(issue.path[0])] : undefined;
+    // Secrets are never echoed: this message goes to the log.
+    const received = issue && !SECRET_VARIABLES.has(String(issue.path[0])) ? env[String(issue.path[0])] : undefined;
     throw new ConfigError(
       `Invalid configuration: ${variable}${received !== undefined ? `=${JSON.stringify(received)}` : ''} ${issue?.message ?? 'is invalid'}`,
     );
