@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { STATIC_SECURITY_HEADERS } from './lib/security/headers';
 
 const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon: load it from node_modules at run time instead of bundling it.
@@ -8,6 +9,10 @@ const nextConfig: NextConfig = {
   // The test line type-checks the whole project (tests included) with `tsc --noEmit` first;
   // the build does not repeat it.
   typescript: { ignoreBuildErrors: true },
+  // On every response, static files included; the per-request Content-Security-Policy is set in proxy.ts.
+  async headers() {
+    return [{ source: '/:path*', headers: [...STATIC_SECURITY_HEADERS] }];
+  },
 };
 
 export default nextConfig;

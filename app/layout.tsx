@@ -1,4 +1,5 @@
 import type { Metadata, Viewport } from 'next';
+import { connection } from 'next/server';
 import { Toaster } from 'sonner';
 import './globals.css';
 
@@ -9,7 +10,10 @@ export const metadata: Metadata = {
 
 export const viewport: Viewport = { width: 'device-width', initialScale: 1, interactiveWidget: 'resizes-content' };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // Every page renders per request: the Content-Security-Policy (proxy.ts) carries a fresh nonce
+  // that Next.js must put on the page's scripts, and a page prerendered at build time has none.
+  await connection();
   return (
     <html lang="en">
       <body className="antialiased">

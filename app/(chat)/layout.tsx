@@ -9,7 +9,11 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
   const page = listPage(appDb(), { limit: 50 });
   return (
     <div className="flex h-dvh overflow-hidden">
-      <Sidebar initialItems={page.conversations} initialCursor={page.nextCursor} />
+      <Sidebar
+        initialItems={page.conversations}
+        initialCursor={page.nextCursor}
+        canSignOut={Boolean(getConfig().APP_PASSWORD)}
+      />
       <main className="flex min-w-0 flex-1 flex-col">
         {getConfig().demo ? <DemoBanner /> : null}
         <div className="min-h-0 flex-1">{children}</div>

@@ -8,13 +8,18 @@ import { groupByDate } from '@/lib/date-groups';
 import { ConversationActions } from './conversation-actions';
 import { conversationStore, useConversations, type ConversationListItem } from './conversation-store';
 
-export type SidebarProps = { initialItems: ConversationListItem[]; initialCursor: string | null };
+export type SidebarProps = {
+  initialItems: ConversationListItem[];
+  initialCursor: string | null;
+  /** The server has APP_PASSWORD set, so there is a session to end. */
+  canSignOut?: boolean;
+};
 
 /**
  * The history: newest first, grouped by day, loaded a page at a time as the user scrolls, so it
  * stays fast with thousands of conversations.
  */
-export function Sidebar({ initialItems, initialCursor }: SidebarProps) {
+export function Sidebar({ initialItems, initialCursor, canSignOut = false }: SidebarProps) {
   const live = useConversations();
   const pathname = usePathname();
   const router = useRouter();
@@ -100,7 +105,26 @@ export function Sidebar({ initialItems, initialCursor }: SidebarProps) {
           </ul>
         ) : null}
       </nav>
+      {canSignOut ? <SignOutButton /> : null}
     </aside>
+  );
+}
+
+function SignOutButton() {
+  return (
+    <div className="border-t border-border p-3">
+      <button
+        type="button"
+        onClick={async () => {
+          await fetch('/api/auth/sign-out', { method: 'POST' }).catch(() => undefined);
+          // A full load: the proxy now sends this browser to the sign-in page.
+          window.location.assign('/sign-in');
+        }}
+        className="w-full rounded-lg px-3 py-1.5 text-left text-sm text-muted-foreground hover:bg-muted hover:text-foreground"
+      >
+        Sign out
+      </button>
+    </div>
   );
 }
 
