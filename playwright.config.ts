@@ -6,17 +6,26 @@ import { join } from 'node:path';
  * End-to-end tests run against the production build (`next build` first) and the in-repo
  * stand-in model on loopback: nothing reaches the internet. One app instance talks to the
  * stand-in through AIMLAPI_BASE_URL exactly as it would to AI/ML API; a second one runs without a
- * key, on the built-in demo model.
+ * key, on the built-in demo model; a third has APP_PASSWORD set and a low chat rate limit.
  */
 export const STANDIN_PORT = 4310;
 export const APP_PORT = 3310;
 export const DEMO_PORT = 3311;
 /** An app whose upstream refuses connections (nothing listens on port 9 of loopback). */
 export const UNREACHABLE_PORT = 3313;
+/** An app with APP_PASSWORD and a chat limit of 3 per minute (e2e/auth.spec.ts); its output goes to AUTH_LOG too. */
+export const AUTH_PORT = 3312;
+export const AUTH_PASSWORD = 'e2e-password-123';
+export const AUTH_CHAT_LIMIT = 3;
+/** The key every app with a key is given; e2e/security.spec.ts proves it never leaves the server. */
+export const E2E_API_KEY = 'e2e-test-key';
 
 // Workers re-evaluate this file; the run id (inherited through the environment) keeps one database per run.
 const runId = (process.env.E2E_RUN_ID ??= `${Date.now()}-${process.pid}`);
 const dataDir = join(tmpdir(), `qwen-chat-e2e-${runId}`);
+export const AUTH_LOG = join(dataDir, 'auth-app.log');
+// The other suites send many chats from one address; the limit itself is tested on AUTH_PORT.
+const NO_CHAT_LIMIT = '100000';
 
 const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
@@ -57,10 +66,11 @@ export default defineConfig({
       command: `npx next start -H 127.0.0.1 -p ${APP_PORT}`,
       url: `http://127.0.0.1:${APP_PORT}/api/conversations?limit=1`,
       env: {
-        AIMLAPI_API_KEY: 'e2e-test-key',
+        AIMLAPI_API_KEY: E2E_API_KEY,
         AIMLAPI_BASE_URL: `http://127.0.0.1:${STANDIN_PORT}/v1`,
         DATABASE_URL: `file:${join(dataDir, 'chat.db')}`,
         UPSTREAM_TIMEOUT_MS: '4000',
+        CHAT_RATE_LIMIT_PER_MINUTE: NO_CHAT_LIMIT,
         NEXT_TELEMETRY_DISABLED: '1',
       },
       reuseExistingServer: false,
@@ -72,6 +82,7 @@ export default defineConfig({
       env: {
         AIMLAPI_API_KEY: '',
         DATABASE_URL: `file:${join(dataDir, 'demo.db')}`,
+        CHAT_RATE_LIMIT_PER_MINUTE: NO_CHAT_LIMIT,
         NEXT_TELEMETRY_DISABLED: '1',
       },
       reuseExistingServer: false,
@@ -81,9 +92,28 @@ export default defineConfig({
       command: `npx next start -H 127.0.0.1 -p ${UNREACHABLE_PORT}`,
       url: `http://127.0.0.1:${UNREACHABLE_PORT}/api/conversations?limit=1`,
       env: {
-        AIMLAPI_API_KEY: 'e2e-test-key',
+        AIMLAPI_API_KEY: E2E_API_KEY,
         AIMLAPI_BASE_URL: 'http://127.0.0.1:9/v1',
         DATABASE_URL: `file:${join(dataDir, 'unreachable.db')}`,
+        CHAT_RATE_LIMIT_PER_MINUTE: NO_CHAT_LIMIT,
+        NEXT_TELEMETRY_DISABLED: '1',
+      },
+      reuseExistingServer: false,
+      timeout: 60_000,
+    },
+    {
+      // Output is copied to AUTH_LOG (and stderr still reaches this console), so a test can read
+      // every line the server logged.
+      command: `bash -c 'mkdir -p "$(dirname "$AUTH_LOG")" && exec npx next start -H 127.0.0.1 -p ${AUTH_PORT} > >(tee -a "$AUTH_LOG") 2> >(tee -a "$AUTH_LOG" >&2)'`,
+      url: `http://127.0.0.1:${AUTH_PORT}/sign-in`,
+      env: {
+        AIMLAPI_API_KEY: E2E_API_KEY,
+        AIMLAPI_BASE_URL: `http://127.0.0.1:${STANDIN_PORT}/v1`,
+        DATABASE_URL: `file:${join(dataDir, 'auth.db')}`,
+        APP_PASSWORD: AUTH_PASSWORD,
+        CHAT_RATE_LIMIT_PER_MINUTE: String(AUTH_CHAT_LIMIT),
+        UPSTREAM_TIMEOUT_MS: '4000',
+        AUTH_LOG,
         NEXT_TELEMETRY_DISABLED: '1',
       },
       reuseExistingServer: false,

@@ -2,10 +2,12 @@ import { createUIMessageStreamResponse } from 'ai';
 import { apiRoute } from '@/lib/api/route';
 import { readJson } from '@/lib/api/request';
 import { chatRequestSchema, startTurn } from '@/lib/chat/turn';
+import { enforceChatRateLimit } from '@/lib/security/chat-limit';
 import { appDb, getConfig } from '@/lib/server';
 
 /** Sends a message (or regenerates a reply) and streams the reply as an AI SDK UI message stream. */
 export const POST = apiRoute(async (request) => {
+  enforceChatRateLimit(request);
   const config = getConfig();
   const body = await readJson(request, chatRequestSchema, config.MAX_BODY_BYTES);
   const turn = startTurn(appDb(), config, body);
