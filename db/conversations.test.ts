@@ -66,7 +66,7 @@ describe('listConversations', () => {
   it('returns only summary fields', () => {
     insertConversation(db, { id: 'c1', title: 'Title', createdAt: T0 - 5, updatedAt: T0 });
     expect(listConversations(db, { limit: 5 }).conversations).toEqual([
-      { id: 'c1', title: 'Title', createdAt: T0 - 5, updatedAt: T0 },
+      { id: 'c1', title: 'Title', createdAt: T0 - 5, updatedAt: T0, pinnedAt: null },
     ]);
   });
 });

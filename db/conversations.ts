@@ -1,9 +1,17 @@
 import 'server-only';
-import { desc, eq, or, and, lt } from 'drizzle-orm';
+import { and, desc, eq, isNotNull, lt, or } from 'drizzle-orm';
 import type { Db } from './types';
 import { conversations, type ConversationRow } from './schema';
 
-export type ConversationSummary = Pick<ConversationRow, 'id' | 'title' | 'createdAt' | 'updatedAt'>;
+export type ConversationSummary = Pick<ConversationRow, 'id' | 'title' | 'createdAt' | 'updatedAt' | 'pinnedAt'>;
+
+const summaryColumns = {
+  id: conversations.id,
+  title: conversations.title,
+  createdAt: conversations.createdAt,
+  updatedAt: conversations.updatedAt,
+  pinnedAt: conversations.pinnedAt,
+};
 
 /** Opaque keyset cursor: the (updatedAt, id) of the last row of the previous page. */
 export type PageCursor = { updatedAt: number; id: string };
@@ -14,12 +22,7 @@ export function listConversations(
   { limit, after }: { limit: number; after?: PageCursor },
 ): { conversations: ConversationSummary[]; next: PageCursor | null } {
   const rows = db
-    .select({
-      id: conversations.id,
-      title: conversations.title,
-      createdAt: conversations.createdAt,
-      updatedAt: conversations.updatedAt,
-    })
+    .select(summaryColumns)
     .from(conversations)
     .where(
       after
@@ -51,4 +54,24 @@ export function renameConversation(db: Db, id: string, title: string): Conversat
 /** Deletes the conversation and (by cascade) all of its messages. */
 export function deleteConversation(db: Db, id: string): boolean {
   return db.delete(conversations).where(eq(conversations.id, id)).run().changes > 0;
+}
+
+/** Pinned conversations, most recently pinned first (a short list: people pin a handful). */
+export function listPinned(db: Db, limit = 100): ConversationSummary[] {
+  return db
+    .select(summaryColumns)
+    .from(conversations)
+    .where(isNotNull(conversations.pinnedAt))
+    .orderBy(desc(conversations.pinnedAt))
+    .limit(limit)
+    .all();
+}
+
+export function updateConversation(
+  db: Db,
+  id: string,
+  change: { title?: string; pinnedAt?: number | null; settings?: Record<string, unknown> | null },
+): ConversationRow | undefined {
+  if (Object.keys(change).length === 0) return getConversation(db, id);
+  return db.update(conversations).set(change).where(eq(conversations.id, id)).returning().get();
 }

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from './types';
 import { conversations, messages, type MessageRow, type MessageStatus } from './schema';
 
@@ -47,7 +47,13 @@ export type BeginTurnInput = {
   conversationId: string;
   /** Used only when the conversation does not exist yet. */
   title: string;
-  user: { id: string; content: string } | null;
+  /** Stored only when the conversation is created by this turn. */
+  settings?: Record<string, unknown> | null;
+  /**
+   * The user's message. Its parent is the current branch tip unless `parentId` says otherwise
+   * (an edit: a new version beside the edited message; null for the first message).
+   */
+  user: { id: string; content: string; parentId?: string | null } | null;
   /** Parent of the new assistant reply when user is null (a regeneration). */
   regenerateFrom?: string;
   assistantId: string;
@@ -55,7 +61,7 @@ export type BeginTurnInput = {
   now: number;
 };
 
-export type BeginTurnResult = { created: boolean; history: MessageRow[] };
+export type BeginTurnResult = { created: boolean; history: MessageRow[]; settings: Record<string, unknown> | null };
 
 /**
  * Stores, in one transaction, everything that must exist before the upstream is called:
@@ -67,16 +73,23 @@ export type BeginTurnResult = { created: boolean; history: MessageRow[] };
 export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
   return db.transaction((tx) => {
     const existing = tx
-      .select({ leaf: conversations.currentLeafId })
+      .select({ leaf: conversations.currentLeafId, settings: conversations.settings })
       .from(conversations)
       .where(eq(conversations.id, input.conversationId))
       .get();
     if (!existing) {
       tx.insert(conversations)
-        .values({ id: input.conversationId, title: input.title, createdAt: input.now, updatedAt: input.now })
+        .values({
+          id: input.conversationId,
+          title: input.title,
+          createdAt: input.now,
+          updatedAt: input.now,
+          settings: input.settings ?? null,
+        })
         .run();
     }
     let parentId: string | null = existing?.leaf ?? null;
+    if (input.user && input.user.parentId !== undefined) parentId = input.user.parentId;
     if (input.user) {
       tx.insert(messages)
         .values({
@@ -113,7 +126,7 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
       .where(eq(conversations.id, input.conversationId))
       .run();
     const history = getActivePath(tx, parentId);
-    return { created: !existing, history };
+    return { created: !existing, history, settings: existing ? (existing.settings ?? null) : (input.settings ?? null) };
   });
 }
 
@@ -151,4 +164,82 @@ export function markStreamingAsInterrupted(db: Db, now: number): number {
     .set({ status: 'interrupted', error: 'The server stopped while this reply was being written.', updatedAt: now })
     .where(eq(messages.status, 'streaming'))
     .run().changes;
+}
+
+export type BranchInfo = { index: number; count: number; siblingIds: string[] };
+
+/**
+ * For each message on a path, its place among its versions (messages with the same parent),
+ * oldest first: what the "‹ 2 / 3 ›" controls show. One query for the whole path.
+ */
+export function getBranchInfo(db: Db, conversationId: string, path: MessageRow[]): Map<string, BranchInfo> {
+  const info = new Map<string, BranchInfo>();
+  if (path.length === 0) return info;
+  const parentIds = [...new Set(path.map((m) => m.parentId).filter((p): p is string => p !== null))];
+  const rows = db
+    .select({ id: messages.id, parentId: messages.parentId })
+    .from(messages)
+    .where(
+      and(
+        eq(messages.conversationId, conversationId),
+        parentIds.length ? or(isNull(messages.parentId), inArray(messages.parentId, parentIds)) : isNull(messages.parentId),
+      ),
+    )
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .all();
+  const byParent = new Map<string | null, string[]>();
+  for (const r of rows) {
+    const list = byParent.get(r.parentId) ?? [];
+    list.push(r.id);
+    byParent.set(r.parentId, list);
+  }
+  for (const m of path) {
+    const siblingIds = byParent.get(m.parentId) ?? [m.id];
+    info.set(m.id, { index: siblingIds.indexOf(m.id), count: siblingIds.length, siblingIds });
+  }
+  return info;
+}
+
+/**
+ * Makes the branch through `messageId` the active one: its newest continuation, followed down to
+ * a leaf, becomes the conversation's tip. Returns the new tip, or undefined if the message is not
+ * in that conversation.
+ */
+export function selectBranch(db: Db, conversationId: string, messageId: string): string | undefined {
+  return db.transaction((tx) => {
+    const start = tx
+      .select({ id: messages.id })
+      .from(messages)
+      .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)))
+      .get();
+    if (!start) return undefined;
+    let tip = start.id;
+    for (;;) {
+      const child = tx
+        .select({ id: messages.id })
+        .from(messages)
+        .where(eq(messages.parentId, tip))
+        .orderBy(desc(messages.createdAt), desc(messages.id))
+        .limit(1)
+        .get();
+      if (!child) break;
+      tip = child.id;
+    }
+    tx.update(conversations).set({ currentLeafId: tip }).where(eq(conversations.id, conversationId)).run();
+    return tip;
+  });
+}
+
+/** Tokens used by every reply in a conversation, all branches included: what was actually billed. */
+export function getUsageTotals(db: Db, conversationId: string): { promptTokens: number; completionTokens: number; cachedTokens: number } {
+  const row = db
+    .select({
+      promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
+      cachedTokens: sql<number>`coalesce(sum(${messages.cachedTokens}), 0)`,
+    })
+    .from(messages)
+    .where(eq(messages.conversationId, conversationId))
+    .get();
+  return row ?? { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
 }

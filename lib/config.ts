@@ -37,6 +37,21 @@ const envSchema = z.object({
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).max(255).default('127.0.0.1')),
   /** Password for the sign-in page; required when HOST is not a loopback address. */
   APP_PASSWORD: z.preprocess(emptyToUndefined, z.string().min(8, 'must be at least 8 characters').max(1024).optional()),
+  /** Defaults for every conversation's parameters; each conversation can override them. Unset: not sent. */
+  DEFAULT_SYSTEM_PROMPT: z.preprocess(emptyToUndefined, z.string().max(100_000).optional()),
+  DEFAULT_TEMPERATURE: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(2).optional()),
+  DEFAULT_TOP_P: z.preprocess(emptyToUndefined, z.coerce.number().gt(0).max(1).optional()),
+  DEFAULT_MAX_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(16_384).optional()),
+  DEFAULT_PRESENCE_PENALTY: z.preprocess(emptyToUndefined, z.coerce.number().min(-2).max(2).optional()),
+  DEFAULT_FREQUENCY_PENALTY: z.preprocess(emptyToUndefined, z.coerce.number().min(-2).max(2).optional()),
+  DEFAULT_SEED: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(2_147_483_647).optional()),
+  /** USD per million tokens, for the cost estimate. Defaults: qwen-turbo's list prices (see README). */
+  PRICE_INPUT_PER_M: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(10_000).default(0.05)),
+  PRICE_CACHED_INPUT_PER_M: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(10_000).default(0.01)),
+  PRICE_OUTPUT_PER_M: z.preprocess(emptyToUndefined, z.coerce.number().min(0).max(10_000).default(0.2)),
+  /** The model's context window, and the most of it a request may use (leave room for the reply). */
+  CONTEXT_WINDOW_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(10_000_000).default(1_000_000)),
+  CONTEXT_BUDGET_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).optional()),
   /** Chat requests allowed per client per minute (0 turns the limit off). */
   CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100_000).default(30)),
 });

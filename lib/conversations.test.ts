@@ -4,6 +4,9 @@ import { getConversation } from '@/db/conversations';
 import { beginTurn, finishReply, getMessage } from '@/db/messages';
 import { ApiError } from '@/lib/api/errors';
 import { insertConversation, openTestDb } from '@/lib/testing/test-db';
+import { parseConfig } from '@/lib/config';
+
+const config = parseConfig({});
 import {
   decodeCursor,
   encodeCursor,
@@ -11,8 +14,9 @@ import {
   listQuerySchema,
   loadConversation,
   remove,
-  rename,
   renameSchema,
+  switchBranch,
+  update,
   requireConversation,
 } from './conversations';
 
@@ -89,14 +93,14 @@ describe('listPage', () => {
 
 describe('loadConversation', () => {
   it('returns undefined for an unknown id', () => {
-    expect(loadConversation(db, 'unknown')).toBeUndefined();
-    expectApiError(() => requireConversation(db, 'unknown'), 'not_found');
+    expect(loadConversation(db, config, 'unknown')).toBeUndefined();
+    expectApiError(() => requireConversation(db, config, 'unknown'), 'not_found');
   });
 
   it('returns the active branch as UI messages, not generating', () => {
     beginTurn(db, { conversationId: 'lc1', title: 'Hi', user: { id: 'u1', content: 'Hi?' }, assistantId: 'a1', model: 'qwen-turbo', now: T0 });
     finishReply(db, 'a1', { content: 'Hello!', status: 'complete', usage: { promptTokens: 5, completionTokens: 2 } }, T0 + 5);
-    const detail = loadConversation(db, 'lc1');
+    const detail = loadConversation(db, config, 'lc1');
     expect(detail).toMatchObject({ id: 'lc1', title: 'Hi', createdAt: T0, updatedAt: T0, generating: false });
     expect(detail!.messages.map((m) => ({ id: m.id, role: m.role, parts: m.parts }))).toEqual([
       { id: 'u1', role: 'user', parts: [{ type: 'text', text: 'Hi?' }] },
@@ -113,11 +117,11 @@ describe('loadConversation', () => {
 describe('rename', () => {
   it('renames and returns the summary', () => {
     insertConversation(db, { id: 'r1', title: 'Old', updatedAt: T0 });
-    expect(rename(db, 'r1', 'New')).toEqual({ id: 'r1', title: 'New', createdAt: T0, updatedAt: T0 });
+    expect(update(db, 'r1', { title: 'New' })).toEqual({ id: 'r1', title: 'New', createdAt: T0, updatedAt: T0, pinned: false, settings: {} });
   });
 
   it('an unknown id → not_found', () => {
-    expect(expectApiError(() => rename(db, 'missing', 'x'), 'not_found').status).toBe(404);
+    expect(expectApiError(() => update(db, 'missing', { title: 'x' }), 'not_found').status).toBe(404);
   });
 
   it('the rename body schema trims and rejects empty or overlong titles', () => {

@@ -4,15 +4,26 @@ import {
   deleteConversation,
   getConversation,
   listConversations,
-  renameConversation,
-  type ConversationSummary,
+  listPinned,
+  updateConversation,
+  type ConversationSummary as ConversationRowSummary,
   type PageCursor,
 } from '@/db/conversations';
-import { getActivePath } from '@/db/messages';
+import { getActivePath, getBranchInfo, getUsageTotals, selectBranch } from '@/db/messages';
 import type { DB } from '@/db/client';
 import { ApiError } from '@/lib/api/errors';
+import type { AppConfig } from '@/lib/config';
+import { estimateCost, type UsageTotals } from '@/lib/cost';
 import { activeGeneration } from '@/lib/chat/generation';
 import { idSchema } from '@/lib/chat/ids';
+import {
+  applySettingsPatch,
+  effectiveSettings,
+  readStoredSettings,
+  settingsPatchSchema,
+  type ConversationSettings,
+} from '@/lib/chat/settings';
+import { buildUpstreamRequest, contextBudget, defaultSettings } from '@/lib/chat/turn';
 import { toUIMessage, type ChatUIMessage } from '@/lib/chat/ui-message';
 
 export const listQuerySchema = z.object({
@@ -20,14 +31,28 @@ export const listQuerySchema = z.object({
   cursor: z.string().max(200).optional(),
 });
 
-export const renameSchema = z.object({
-  title: z
-    .string()
-    .transform((t) => t.replace(/\s+/g, ' ').trim())
-    .pipe(z.string().min(1, 'title must not be empty').max(200, 'title must be at most 200 characters')),
-});
+const titleSchema = z
+  .string()
+  .transform((t) => t.replace(/\s+/g, ' ').trim())
+  .pipe(z.string().min(1, 'title must not be empty').max(200, 'title must be at most 200 characters'));
+
+export const renameSchema = z.object({ title: titleSchema });
+
+/** PATCH /api/conversations/:id — any of: a new title, pinned or not, a change to the settings. */
+export const updateSchema = z
+  .object({ title: titleSchema.optional(), pinned: z.boolean().optional(), settings: settingsPatchSchema.optional() })
+  .strict()
+  .refine((u) => u.title !== undefined || u.pinned !== undefined || u.settings !== undefined, {
+    message: 'nothing to change: send title, pinned or settings',
+  });
 
 export { idSchema as conversationIdSchema };
+
+export type ConversationSummary = Omit<ConversationRowSummary, 'pinnedAt'> & { pinned: boolean };
+
+function summary(row: ConversationRowSummary): ConversationSummary {
+  return { id: row.id, title: row.title, createdAt: row.createdAt, updatedAt: row.updatedAt, pinned: row.pinnedAt !== null };
+}
 
 export function encodeCursor(c: PageCursor): string {
   return Buffer.from(`${c.updatedAt}:${c.id}`).toString('base64url');
@@ -40,39 +65,95 @@ export function decodeCursor(raw: string): PageCursor {
   return { updatedAt: Number(match[1]), id: match[2]! };
 }
 
-export type ConversationPage = { conversations: ConversationSummary[]; nextCursor: string | null };
+export type ConversationPage = {
+  conversations: ConversationSummary[];
+  nextCursor: string | null;
+  /** On the first page only: the pinned conversations, for the top of the sidebar. */
+  pinned?: ConversationSummary[];
+};
 
 export function listPage(db: DB, query: z.infer<typeof listQuerySchema>): ConversationPage {
   const page = listConversations(db, { limit: query.limit, after: query.cursor ? decodeCursor(query.cursor) : undefined });
-  return { conversations: page.conversations, nextCursor: page.next ? encodeCursor(page.next) : null };
-}
-
-export type ConversationDetail = ConversationSummary & { messages: ChatUIMessage[]; generating: boolean };
-
-export function loadConversation(db: DB, id: string): ConversationDetail | undefined {
-  const conversation = getConversation(db, id);
-  if (!conversation) return undefined;
-  const messages = getActivePath(db, conversation.currentLeafId).map(toUIMessage);
   return {
-    id: conversation.id,
-    title: conversation.title,
-    createdAt: conversation.createdAt,
-    updatedAt: conversation.updatedAt,
-    messages,
-    generating: activeGeneration(id) !== undefined,
+    conversations: page.conversations.map(summary),
+    nextCursor: page.next ? encodeCursor(page.next) : null,
+    ...(query.cursor ? {} : { pinned: listPinned(db).map(summary) }),
   };
 }
 
-export function requireConversation(db: DB, id: string): ConversationDetail {
-  const found = loadConversation(db, id);
+export type ConversationDetail = ConversationSummary & {
+  messages: ChatUIMessage[];
+  generating: boolean;
+  /** The conversation's own settings, and the server defaults they override. */
+  settings: ConversationSettings;
+  defaults: ConversationSettings;
+  /** Every reply's tokens, all versions included, and what they cost at the configured prices. */
+  usage: UsageTotals & { costUsd: number };
+  /** How the next request fits the context window. */
+  context: { tokens: number; budget: number; window: number; omitted: number };
+};
+
+export function loadConversation(db: DB, config: AppConfig, id: string): ConversationDetail | undefined {
+  const conversation = getConversation(db, id);
+  if (!conversation) return undefined;
+  const path = getActivePath(db, conversation.currentLeafId);
+  const branches = getBranchInfo(db, id, path);
+  const own = readStoredSettings(conversation.settings);
+  const defaults = defaultSettings(config);
+  const settings = effectiveSettings(defaults, own);
+  const next = buildUpstreamRequest(path, settings, config);
+  const usage = getUsageTotals(db, id);
+  return {
+    ...summary(conversation),
+    messages: path.map((m) => toUIMessage(m, branches.get(m.id))),
+    generating: activeGeneration(id) !== undefined,
+    settings: own,
+    defaults,
+    usage: { ...usage, costUsd: estimateCost(usage, pricesOf(config)) },
+    context: {
+      tokens: next.tokens,
+      budget: contextBudget(settings, config),
+      window: config.CONTEXT_WINDOW_TOKENS,
+      omitted: next.omitted,
+    },
+  };
+}
+
+export function pricesOf(config: AppConfig) {
+  return { input: config.PRICE_INPUT_PER_M, cachedInput: config.PRICE_CACHED_INPUT_PER_M, output: config.PRICE_OUTPUT_PER_M };
+}
+
+export function requireConversation(db: DB, config: AppConfig, id: string): ConversationDetail {
+  const found = loadConversation(db, config, id);
   if (!found) throw new ApiError('not_found', 'No conversation with that id.');
   return found;
 }
 
-export function rename(db: DB, id: string, title: string): ConversationSummary {
-  const row = renameConversation(db, id, title);
-  if (!row) throw new ApiError('not_found', 'No conversation with that id.');
-  return { id: row.id, title: row.title, createdAt: row.createdAt, updatedAt: row.updatedAt };
+export function update(db: DB, id: string, change: z.infer<typeof updateSchema>): ConversationSummary & { settings: ConversationSettings } {
+  const current = getConversation(db, id);
+  if (!current) throw new ApiError('not_found', 'No conversation with that id.');
+  let settings: ConversationSettings | undefined;
+  if (change.settings) {
+    try {
+      settings = applySettingsPatch(readStoredSettings(current.settings), change.settings);
+    } catch {
+      throw new ApiError('bad_request', 'settings: out of range.');
+    }
+  }
+  const row = updateConversation(db, id, {
+    ...(change.title !== undefined ? { title: change.title } : {}),
+    ...(change.pinned !== undefined ? { pinnedAt: change.pinned ? Date.now() : null } : {}),
+    ...(settings ? { settings } : {}),
+  })!;
+  return { ...summary(row), settings: readStoredSettings(row.settings) };
+}
+
+/** Shows another version of a message: the branch through it becomes the active one. */
+export function switchBranch(db: DB, config: AppConfig, id: string, messageId: string): ConversationDetail {
+  if (activeGeneration(id)) throw new ApiError('conflict', 'Wait for the reply being written to finish, or stop it.');
+  if (!getConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
+  if (!selectBranch(db, id, messageId)) throw new ApiError('not_found', 'No message with that id in this conversation.');
+  return requireConversation(db, config, id);
 }
 
 export function remove(db: DB, id: string): void {

@@ -29,6 +29,8 @@ export type GenerationInput = {
   messages: ModelMessage[];
   system?: string;
   settings?: CallSettings;
+  /** Extra facts for the client with the first chunk (e.g. how much context was left out). */
+  startMetadata?: MessageMetadata;
   /** Give up (status error) when the upstream has sent no text by then. */
   firstTokenTimeoutMs: number;
   /** How often the text so far is written to the database while streaming. */
@@ -116,7 +118,7 @@ export function activeGenerationCount(): number {
 export function startGeneration(input: GenerationInput): Generation {
   const generation = new Generation(input.conversationId, input.messageId);
   registry.set(input.conversationId, generation);
-  const metadata: MessageMetadata = { status: 'streaming', model: input.modelName, createdAt: Date.now() };
+  const metadata: MessageMetadata = { ...input.startMetadata, status: 'streaming', model: input.modelName, createdAt: Date.now() };
   generation.emit({ type: 'start', messageId: input.messageId, messageMetadata: metadata });
   void run(generation, input).finally(() => release(generation));
   return generation;

@@ -1,7 +1,7 @@
 import 'server-only';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
-import { beginTurn, finishReply, getActivePath, saveReplyProgress } from '@/db/messages';
+import { beginTurn, finishReply, getActivePath, getMessage, saveReplyProgress } from '@/db/messages';
 import { getConversation } from '@/db/conversations';
 import type { MessageRow } from '@/db/schema';
 import type { DB } from '@/db/client';
@@ -10,6 +10,14 @@ import { ApiError } from '@/lib/api/errors';
 import { activeGeneration, startGeneration, type Generation } from './generation';
 import { idSchema, newId } from './ids';
 import { chatModel } from './model';
+import { estimateTokens, fitToBudget } from './context-window';
+import {
+  conversationSettingsSchema,
+  effectiveSettings,
+  readStoredSettings,
+  toCallSettings,
+  type ConversationSettings,
+} from './settings';
 import { titleFromMessage } from './title';
 
 const textPart = z.looseObject({ type: z.string(), text: z.string().optional() });
@@ -35,6 +43,13 @@ export const chatRequestSchema = z.object({
   messages: z.array(incomingMessage.or(z.looseObject({ role: z.string() }))).max(10_000).optional(),
   /** With regenerate-message: the assistant reply to replace with a new version. */
   messageId: idSchema.optional(),
+  /**
+   * Edit: the new user message goes beside an earlier one, under this parent (the reply it
+   * followed; null for the first message). Absent: after the current branch tip.
+   */
+  parentId: idSchema.nullable().optional(),
+  /** Settings for a conversation created by this message (ignored for an existing one). */
+  settings: conversationSettingsSchema.optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
@@ -52,16 +67,60 @@ function pickUserMessage(request: ChatRequest): z.infer<typeof incomingMessage> 
   return parsed.success && (last as { role?: string } | undefined)?.role === 'user' ? parsed.data : undefined;
 }
 
-export function toModelMessages(history: MessageRow[]): ModelMessage[] {
-  const out: ModelMessage[] = [];
-  for (const m of history) {
-    // Empty replies (failed before any text) carry nothing for the model.
-    if (!m.content) continue;
-    if (m.role === 'user') out.push({ role: 'user', content: m.content });
-    else if (m.role === 'assistant') out.push({ role: 'assistant', content: m.content });
-    else out.push({ role: 'system', content: m.content });
-  }
-  return out;
+export type UpstreamRequest = {
+  system: string | undefined;
+  messages: ModelMessage[];
+  /** Oldest messages left out to fit the context budget. */
+  omitted: number;
+  /** Estimated prompt size. */
+  tokens: number;
+};
+
+/**
+ * What goes upstream for a conversation's active path: the system prompt (never dropped), then
+ * the newest messages that fit the context budget. Empty replies (failed before any text) carry
+ * nothing for the model and are skipped.
+ */
+export function buildUpstreamRequest(
+  history: Pick<MessageRow, 'role' | 'content'>[],
+  settings: ConversationSettings,
+  config: Pick<AppConfig, 'CONTEXT_WINDOW_TOKENS' | 'CONTEXT_BUDGET_TOKENS'>,
+): UpstreamRequest {
+  const system = settings.systemPrompt?.trim() ? settings.systemPrompt : undefined;
+  const usable = history.filter((m) => m.content && m.role !== 'system');
+  const budget = contextBudget(settings, config);
+  const fitted = fitToBudget(usable, budget, system ? estimateTokens(system) : 0);
+  return {
+    system,
+    messages: fitted.kept.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }) as ModelMessage),
+    omitted: fitted.omitted,
+    tokens: fitted.tokens,
+  };
+}
+
+/** Prompt tokens a request may use: the window (or a configured smaller budget) less room for the reply. */
+export function contextBudget(
+  settings: ConversationSettings,
+  config: Pick<AppConfig, 'CONTEXT_WINDOW_TOKENS' | 'CONTEXT_BUDGET_TOKENS'>,
+): number {
+  const window = Math.min(config.CONTEXT_WINDOW_TOKENS, config.CONTEXT_BUDGET_TOKENS ?? Infinity);
+  return Math.max(100, window - (settings.maxTokens ?? 8_192));
+}
+
+export function defaultSettings(config: AppConfig): ConversationSettings {
+  return conversationSettingsSchema.parse(
+    Object.fromEntries(
+      Object.entries({
+        systemPrompt: config.DEFAULT_SYSTEM_PROMPT,
+        temperature: config.DEFAULT_TEMPERATURE,
+        topP: config.DEFAULT_TOP_P,
+        maxTokens: config.DEFAULT_MAX_TOKENS,
+        presencePenalty: config.DEFAULT_PRESENCE_PENALTY,
+        frequencyPenalty: config.DEFAULT_FREQUENCY_PENALTY,
+        seed: config.DEFAULT_SEED,
+      }).filter(([, v]) => v !== undefined),
+    ),
+  );
 }
 
 export type StartedTurn = { conversationId: string; created: boolean; generation: Generation };
@@ -100,6 +159,12 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     const message = pickUserMessage(request);
     if (!message) throw new ApiError('bad_request', 'message: a user message is required.');
     const text = userText(message);
+    if (request.parentId) {
+      const parent = getMessage(db, request.parentId);
+      if (!parent || parent.conversationId !== conversationId || parent.role !== 'assistant') {
+        throw new ApiError('bad_request', 'parentId: not a reply in this conversation.');
+      }
+    }
     if (!text.trim()) throw new ApiError('bad_request', 'message: the message is empty.');
     if (text.length > config.MAX_MESSAGE_CHARS) {
       throw new ApiError('payload_too_large', `message: longer than the limit of ${config.MAX_MESSAGE_CHARS} characters.`);
@@ -108,7 +173,8 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
       begun = beginTurn(db, {
         conversationId,
         title: titleFromMessage(text),
-        user: { id: message.id ?? newId(), content: text },
+        settings: request.settings ?? null,
+        user: { id: message.id ?? newId(), content: text, parentId: request.parentId },
         assistantId,
         model: config.CHAT_MODEL,
         now,
@@ -119,12 +185,17 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     }
   }
 
+  const settings = effectiveSettings(defaultSettings(config), readStoredSettings(begun.settings));
+  const upstream = buildUpstreamRequest(begun.history, settings, config);
   const generation = startGeneration({
     conversationId,
     messageId: assistantId,
     model: chatModel(config),
     modelName: config.CHAT_MODEL,
-    messages: toModelMessages(begun.history),
+    system: upstream.system,
+    messages: upstream.messages,
+    settings: toCallSettings(settings),
+    startMetadata: { contextOmitted: upstream.omitted, contextTokens: upstream.tokens },
     firstTokenTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     onProgress: (content) => saveReplyProgress(db, assistantId, content, Date.now()),
     onEnd: (outcome) =>

@@ -9,6 +9,12 @@ export type MessageMetadata = {
   error?: string | null;
   /** When the upstream asked us to wait (429 retry-after): epoch ms before which Retry is pointless. */
   retryAt?: number;
+  /** Oldest messages left out of the request that produced this reply, to fit the context window. */
+  contextOmitted?: number;
+  /** Estimated prompt tokens of that request. */
+  contextTokens?: number;
+  /** This message's place among its versions (same parent): the "‹ 2 / 3 ›" controls. */
+  branch?: { index: number; count: number; siblingIds: string[] };
   usage?: MessageUsage;
   model?: string | null;
   createdAt?: number;
@@ -16,7 +22,7 @@ export type MessageMetadata = {
 
 export type ChatUIMessage = UIMessage<MessageMetadata>;
 
-export function toUIMessage(row: MessageRow): ChatUIMessage {
+export function toUIMessage(row: MessageRow, branch?: MessageMetadata['branch']): ChatUIMessage {
   return {
     id: row.id,
     role: row.role,
@@ -26,6 +32,7 @@ export function toUIMessage(row: MessageRow): ChatUIMessage {
       error: row.error,
       model: row.model,
       createdAt: row.createdAt,
+      ...(branch && branch.count > 1 ? { branch } : {}),
       usage:
         row.role === 'assistant'
           ? { promptTokens: row.promptTokens, completionTokens: row.completionTokens, cachedTokens: row.cachedTokens }

@@ -30,7 +30,11 @@ export interface ChatRequest {
   stream: boolean;
   includeUsage: boolean;
   maxTokens: number | undefined;
+  /** The optional sampling parameters the client set (OpenAI names), for tests to check what was sent. */
+  params: Record<string, unknown>;
 }
+
+const OPTIONAL_PARAMS = ['temperature', 'top_p', 'max_tokens', 'max_completion_tokens', 'presence_penalty', 'frequency_penalty', 'seed', 'stop'] as const;
 
 export type ParseResult = { ok: true; request: ChatRequest } | { ok: false; error: ErrorSpec };
 
@@ -84,6 +88,9 @@ export function parseChatRequest(rawBody: string): ParseResult {
       stream: data.stream === true,
       includeUsage: data.stream_options?.include_usage === true,
       maxTokens: data.max_completion_tokens ?? data.max_tokens ?? undefined,
+      params: Object.fromEntries(
+        OPTIONAL_PARAMS.filter((k) => (json as Record<string, unknown>)[k] !== undefined).map((k) => [k, (json as Record<string, unknown>)[k]]),
+      ),
     },
   };
 }

@@ -26,6 +26,12 @@ export interface StandinRequestInfo {
   /** The model named in the request (the handler's default model if the body had none). */
   model: string;
   messageCount: number;
+  /** Role of each message received, in order (e.g. system, user, assistant, user). */
+  roles: string[];
+  /** Text of the system message, when there is one. */
+  system: string | null;
+  /** Optional parameters present in the request (temperature, top_p, max_tokens, …), as sent. */
+  params: Record<string, unknown>;
   /** The raw text of the last user message, directives included: exactly what the upstream received. */
   lastUserText: string;
   directives: Directives;

@@ -8,7 +8,7 @@ import { appDb, getConfig } from '@/lib/server';
 type Props = { params: Promise<{ id: string }> };
 
 function load(id: string) {
-  return idSchema.safeParse(id).success ? loadConversation(appDb(), id) : undefined;
+  return idSchema.safeParse(id).success ? loadConversation(appDb(), getConfig(), id) : undefined;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {

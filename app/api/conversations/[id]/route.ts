@@ -1,20 +1,21 @@
 import { apiRoute } from '@/lib/api/route';
 import { parseWith, readJson } from '@/lib/api/request';
-import { conversationIdSchema, remove, rename, renameSchema, requireConversation } from '@/lib/conversations';
-import { appDb } from '@/lib/server';
+import { conversationIdSchema, remove, requireConversation, update, updateSchema } from '@/lib/conversations';
+import { appDb, getConfig } from '@/lib/server';
 
 type Params = { id: string };
 
-/** The conversation with the messages of its active branch. */
+/** The conversation with the messages of its active branch, its settings, usage and context. */
 export const GET = apiRoute<Params>(async (_request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
-  return Response.json(requireConversation(appDb(), id));
+  return Response.json(requireConversation(appDb(), getConfig(), id));
 });
 
+/** `{ title?, pinned?, settings? }` */
 export const PATCH = apiRoute<Params>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
-  const { title } = await readJson(request, renameSchema, 16_000);
-  return Response.json(rename(appDb(), id, title));
+  const change = await readJson(request, updateSchema, 256_000);
+  return Response.json(update(appDb(), id, change));
 });
 
 export const DELETE = apiRoute<Params>(async (_request, params) => {

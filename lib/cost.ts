@@ -1,0 +1,19 @@
+/** USD per million tokens. */
+export type Prices = { input: number; cachedInput: number; output: number };
+
+export type UsageTotals = { promptTokens: number; completionTokens: number; cachedTokens: number };
+
+/**
+ * Estimated cost of token usage. Cached prompt tokens are billed at the cached rate, the rest of
+ * the prompt at the input rate.
+ */
+export function estimateCost(usage: UsageTotals, prices: Prices): number {
+  const cached = Math.min(usage.cachedTokens, usage.promptTokens);
+  return ((usage.promptTokens - cached) * prices.input + cached * prices.cachedInput + usage.completionTokens * prices.output) / 1e6;
+}
+
+export function formatUsd(amount: number): string {
+  if (amount === 0) return '$0';
+  if (amount < 0.01) return `$${amount.toPrecision(2)}`;
+  return `$${amount.toFixed(2)}`;
+}
