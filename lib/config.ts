@@ -33,6 +33,8 @@ const envSchema = z.object({
   MAX_MESSAGE_CHARS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(4_000_000).default(200_000)),
   /** Largest request body accepted, in bytes (413 above it). */
   MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(100_000_000).default(4_000_000)),
+  /** Largest upload accepted by POST /api/import (a ChatGPT export can be hundreds of MB; it is streamed, never buffered). */
+  MAX_IMPORT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(100_000_000_000).default(1_000_000_000)),
   /** Address the server listens on. Anything but loopback requires APP_PASSWORD. */
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).max(255).default('127.0.0.1')),
   /** Password for the sign-in page; required when HOST is not a loopback address. */
