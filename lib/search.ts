@@ -1,0 +1,209 @@
+import { z } from 'zod';
+
+/**
+ * Full-text search, the pure half: turns what someone types into the search box into safe SQLite
+ * FTS5 queries, and FTS5 snippets into highlight segments. No database, no I/O (db/search.ts runs
+ * the queries against the two indexes of db/migrations/0002_search_index.sql).
+ *
+ * Rules (user input never reaches MATCH as written):
+ *  - The input is split into chunks at whitespace; text between a pair of double quotes is one
+ *    chunk, an exact phrase. A quote without its partner is ignored.
+ *  - Inside a chunk only letters and digits count (runs of \p{L}\p{N}, with their combining marks);
+ *    everything else — FTS syntax (* ^ : ( ) - + { } [ ]), punctuation, emoji — separates words,
+ *    as the unicode61 tokenizer does. A chunk with no letter or digit is dropped. AND, OR, NOT and
+ *    NEAR are searched for as words, never read as operators.
+ *  - A chunk in a script written with spaces (Latin, Cyrillic, Greek, Arabic, …) becomes one quoted
+ *    phrase of its words for the word index `messages_fts`, ending in `*` so it matches as a prefix
+ *    ("hel" finds "hello"; "node.js" → `"node js"*`). Exact phrases get no `*`. Matching is case- and
+ *    diacritic-insensitive (the index folds both: cafe ⇄ café ⇄ CAFÉ).
+ *  - A word containing Chinese, Japanese, Korean, Thai, Lao, Khmer or Myanmar characters (the ranges
+ *    of the migration's GLOB) is searched as a substring in the trigram index `messages_trigram`
+ *    (咖啡馆 finds 我喜欢在咖啡馆工作). An exact phrase containing them is one substring, spaces and all.
+ *  - Such a term of only 1–2 characters is too short for trigrams (咖啡, 커피): it is matched with
+ *    `content LIKE '%…%'` over finished messages instead. Alongside another term that narrows the
+ *    rows through an index this is a cheap filter; alone it is a scan of the messages table,
+ *    newest first rather than ranked — acceptable for a personal history of some thousands of
+ *    chats, and better than finding nothing for the most common two-character words.
+ *  - Every term must match (AND), across both indexes: a message must match all of them.
+ *  - At most MAX_TERMS terms are used; duplicates count once.
+ */
+
+export const MAX_QUERY_CHARS = 500;
+export const MAX_TERMS = 16;
+
+/** GET /api/search?q=&limit= */
+export const searchQuerySchema = z.object({
+  q: z
+    .string()
+    .transform((q) => q.trim())
+    .pipe(
+      z
+        .string()
+        .min(1, 'q must not be empty')
+        .max(MAX_QUERY_CHARS, `q must be at most ${MAX_QUERY_CHARS} characters`),
+    ),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+/** Scripts written without spaces between words: the same ranges as the trigram index's GLOB. */
+const UNSPACED_SCRIPT = /[\u3400-\u4DBF\u4E00-\u9FFF\u3041-\u30FF\uAC00-\uD7A3\u0E01-\u0E5B\u0E81-\u0EDD\u1780-\u17F9\u1000-\u109F]/u;
+/** A word as the unicode61 tokenizer sees it: letters and digits, with any combining marks. */
+const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*/gu;
+const HAS_WORD = /[\p{L}\p{N}]/u;
+/** Quoted phrases, or runs of anything that is neither space nor a quote. */
+const CHUNK = /"([^"]*)"|[^\s"]+/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+/** Trigram queries need at least this many characters. */
+export const MIN_TRIGRAM_CHARS = 3;
+
+export type SearchTerm =
+  /** A phrase of words for messages_fts; `prefix`: its last word may be the start of a longer one. */
+  | { index: 'words'; text: string; prefix: boolean }
+  /** A substring (≥ 3 characters) for messages_trigram. */
+  | { index: 'trigram'; text: string }
+  /** A substring of 1–2 characters, matched with LIKE. */
+  | { index: 'like'; text: string };
+
+export type SearchPlan = {
+  terms: SearchTerm[];
+  /** FTS5 MATCH expression for messages_fts, or null when no term goes there. */
+  words: string | null;
+  /** FTS5 MATCH expression for messages_trigram, or null. */
+  trigram: string | null;
+  /** Substrings every message must also contain (LIKE '%…%'). */
+  like: string[];
+};
+
+export function isUnspacedScript(text: string): boolean {
+  return UNSPACED_SCRIPT.test(text);
+}
+
+/** An FTS5 string: the tokenizer sees the text; nothing inside is read as query syntax. */
+export function ftsPhrase(text: string): string {
+  return `"${text.replaceAll('"', '""')}"`;
+}
+
+function substringTerm(text: string): SearchTerm {
+  return [...text].length >= MIN_TRIGRAM_CHARS ? { index: 'trigram', text } : { index: 'like', text };
+}
+
+/** The terms of a query, in the order typed (see the rules above). */
+export function parseSearchTerms(input: string): SearchTerm[] {
+  // Control characters (including the snippet markers) are never part of a search.
+  const text = input
+    .replace(LONE_SURROGATE, '\uFFFD')
+    .normalize('NFC')
+    .replace(/\p{Cc}/gu, ' ');
+  const terms: SearchTerm[] = [];
+  const seen = new Set<string>();
+  const add = (term: SearchTerm) => {
+    const key = `${term.index}:${term.index === 'words' && term.prefix ? '*' : ''}${term.text}`;
+    if (seen.has(key) || terms.length >= MAX_TERMS) return;
+    seen.add(key);
+    terms.push(term);
+  };
+  for (const match of text.matchAll(CHUNK)) {
+    const quoted = match[1];
+    if (quoted !== undefined) {
+      if (!HAS_WORD.test(quoted)) continue;
+      if (isUnspacedScript(quoted)) add(substringTerm(quoted.replace(/\s+/g, ' ').trim()));
+      else add({ index: 'words', text: (quoted.match(WORD) ?? []).join(' '), prefix: false });
+      continue;
+    }
+    const words = match[0].match(WORD) ?? [];
+    if (words.length === 0) continue;
+    if (words.some(isUnspacedScript)) {
+      for (const word of words) add(isUnspacedScript(word) ? substringTerm(word) : { index: 'words', text: word, prefix: true });
+    } else {
+      add({ index: 'words', text: words.join(' '), prefix: true });
+    }
+  }
+  return terms;
+}
+
+/** The queries to run for what was typed, or null when nothing searchable is left. */
+export function planSearch(input: string): SearchPlan | null {
+  const terms = parseSearchTerms(input);
+  if (terms.length === 0) return null;
+  const words = terms.flatMap((t) => (t.index === 'words' ? [ftsPhrase(t.text) + (t.prefix ? '*' : '')] : []));
+  const trigram = terms.flatMap((t) => (t.index === 'trigram' ? [ftsPhrase(t.text)] : []));
+  return {
+    terms,
+    words: words.length ? words.join(' AND ') : null,
+    trigram: trigram.length ? trigram.join(' AND ') : null,
+    like: terms.flatMap((t) => (t.index === 'like' ? [t.text] : [])),
+  };
+}
+
+/** A LIKE pattern matching `text` anywhere, with `!` as the escape character. */
+export function likeContains(text: string): string {
+  return `%${text.replace(/[!%_]/g, '!$&')}%`;
+}
+
+// ── Snippets ────────────────────────────────────────────────────────────────────────────────────
+
+/**
+ * snippet() wraps each match in these instead of HTML, so message text is never parsed as markup:
+ * the UI renders segments as text and only the highlight flag becomes a <mark>.
+ */
+export const MARK_START = '\u0001';
+export const MARK_END = '\u0002';
+
+export type SnippetSegment = { text: string; highlight: boolean };
+
+/** Splits a snippet marked with MARK_START/MARK_END into segments; whitespace runs become one space. */
+export function snippetSegments(raw: string): SnippetSegment[] {
+  const segments: SnippetSegment[] = [];
+  let highlight = false;
+  let text = '';
+  const flush = () => {
+    if (!text) return;
+    const last = segments.at(-1);
+    if (last && last.highlight === highlight) last.text += text;
+    else segments.push({ text, highlight });
+    text = '';
+  };
+  for (const ch of raw.replace(/\s+/g, ' ')) {
+    if (ch === MARK_START || ch === MARK_END) {
+      flush();
+      highlight = ch === MARK_START;
+    } else {
+      text += ch;
+    }
+  }
+  flush();
+  const first = segments[0];
+  if (first) first.text = first.text.trimStart();
+  const last = segments.at(-1);
+  if (last) last.text = last.text.trimEnd();
+  return segments.filter((s) => s.text !== '');
+}
+
+export function segmentsText(segments: SnippetSegment[]): string {
+  return segments.map((s) => s.text).join('');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/**
+ * A snippet built here for messages matched by LIKE alone (no FTS snippet() there): the text around
+ * the first occurrence of any needle, every occurrence marked, "…" where it was cut.
+ */
+export function substringSnippet(content: string, needles: string[], width = 40): string {
+  const usable = needles.filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
+  const chars = [...content.replace(/[\u0001\u0002]/g, ' ')];
+  if (usable.length === 0) return chars.slice(0, width).join('') + (chars.length > width ? '…' : '');
+  const pattern = new RegExp(usable.map(escapeRegExp).join('|'), 'giu');
+  // Work in code points so a cut never splits a surrogate pair.
+  const text = chars.join('');
+  const first = pattern.exec(text);
+  const firstAt = first ? [...text.slice(0, first.index)].length : 0;
+  const start = Math.max(0, firstAt - Math.floor(width / 4));
+  const end = Math.min(chars.length, start + width);
+  const window = chars.slice(start, end).join('');
+  pattern.lastIndex = 0;
+  const marked = window.replace(pattern, (m) => MARK_START + m + MARK_END);
+  return (start > 0 ? '…' : '') + marked + (end < chars.length ? '…' : '');
+}
