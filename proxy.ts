@@ -57,5 +57,8 @@ function apiError(status: number, code: ErrorCode, message: string): Response {
 export const config = {
   // Everything but the build's static files (hashed JS/CSS/fonts, public by design). Prefetches
   // are deliberately included: they must be signed in too.
-  matcher: ['/((?!_next/static/|_next/image).*)'],
+  // Not /api/import either: for a path the proxy runs on, Next.js copies the request body in
+  // memory (and cuts it at 10 MB), which would defeat streaming a 300 MB export. That route makes
+  // the same origin and session checks itself (lib/transfer/guard.ts).
+  matcher: ['/((?!_next/static/|_next/image|api/import$).*)'],
 };
