@@ -57,7 +57,12 @@ export class FileShapeError extends Error {
   override name = 'FileShapeError';
 }
 
-export type ImporterOptions = { newId?: () => string; now?: () => number };
+export type ImporterOptions = {
+  newId?: () => string;
+  now?: () => number;
+  /** Called after each conversation (imported, skipped or failed) with the running report. */
+  onProgress?: (report: ImportReport) => void;
+};
 
 /** Stores conversations one at a time and keeps the running report. */
 export class Importer {
@@ -71,6 +76,7 @@ export class Importer {
   };
   private readonly newId: () => string;
   private readonly now: () => number;
+  private readonly onProgress: ((report: ImportReport) => void) | undefined;
 
   constructor(
     private readonly db: Db,
@@ -78,6 +84,7 @@ export class Importer {
   ) {
     this.newId = options.newId ?? newId;
     this.now = options.now ?? Date.now;
+    this.onProgress = options.onProgress;
   }
 
   error(conversation: string, reason: string, file?: string): void {
@@ -97,6 +104,7 @@ export class Importer {
     if (!parsed.success) {
       const reason = 'error' in parsed ? describeZodError(parsed.error) : parsed.reason;
       this.error(ourLabel(raw, index), reason, file);
+      this.onProgress?.(this.report);
       return;
     }
     const conversation = parsed.data;
@@ -108,6 +116,7 @@ export class Importer {
       }
     }
     this.store(conversation, ourLabel(raw, index), file);
+    this.onProgress?.(this.report);
   }
 
   /** One conversation from a ChatGPT export. */
@@ -118,9 +127,11 @@ export class Importer {
     } catch (error) {
       if (!(error instanceof TransferFormatError)) throw error;
       this.error(chatGptLabel(raw, index), error.message, file);
+      this.onProgress?.(this.report);
       return;
     }
     if (this.store(converted.conversation, converted.conversation.title, file)) addSkipCounts(this.report.skippedMessages, converted.skipped);
+    this.onProgress?.(this.report);
   }
 
   private store(conversation: ExportedConversation, label: string, file?: string): boolean {
