@@ -4,6 +4,8 @@ import { STATIC_SECURITY_HEADERS } from './lib/security/headers';
 const nextConfig: NextConfig = {
   // better-sqlite3 is a native addon: load it from node_modules at run time instead of bundling it.
   serverExternalPackages: ['better-sqlite3'],
+  // A separate build folder lets a second build (e.g. a parallel test run) leave this one alone.
+  distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
   reactStrictMode: true,
   // The test line type-checks the whole project (tests included) with `tsc --noEmit` first;

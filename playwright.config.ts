@@ -8,13 +8,17 @@ import { join } from 'node:path';
  * stand-in through AIMLAPI_BASE_URL exactly as it would to AI/ML API; a second one runs without a
  * key, on the built-in demo model; a third has APP_PASSWORD set and a low chat rate limit.
  */
-export const STANDIN_PORT = 4310;
-export const APP_PORT = 3310;
-export const DEMO_PORT = 3311;
+// E2E_PORT_OFFSET lets two runs share a machine (with NEXT_DIST_DIR naming separate builds).
+const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
+/** For tests that start a server of their own (e2e/crash.spec.ts). */
+export const SPARE_PORT = 3320 + offset;
+export const STANDIN_PORT = 4310 + offset;
+export const APP_PORT = 3310 + offset;
+export const DEMO_PORT = 3311 + offset;
 /** An app whose upstream refuses connections (nothing listens on port 9 of loopback). */
-export const UNREACHABLE_PORT = 3313;
+export const UNREACHABLE_PORT = 3313 + offset;
 /** An app with APP_PASSWORD and a chat limit of 3 per minute (e2e/auth.spec.ts); its output goes to AUTH_LOG too. */
-export const AUTH_PORT = 3312;
+export const AUTH_PORT = 3312 + offset;
 export const AUTH_PASSWORD = 'e2e-password-123';
 export const AUTH_CHAT_LIMIT = 3;
 /** The key every app with a key is given; e2e/security.spec.ts proves it never leaves the server. */

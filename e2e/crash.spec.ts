@@ -3,7 +3,7 @@ import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { STANDIN_PORT } from '../playwright.config';
+import { SPARE_PORT, STANDIN_PORT } from '../playwright.config';
 import { startOwnServer } from './server-process';
 import { uniqueWord } from './helpers';
 
@@ -18,7 +18,7 @@ test('SIGKILL mid-reply: the database opens intact, the message and the partial 
     DATABASE_URL: `file:${join(dir, 'chat.db')}`,
   };
   const id = uniqueWord('crash');
-  let server = await startOwnServer(3320, env);
+  let server = await startOwnServer(SPARE_PORT, env);
   try {
     const res = await fetch(`${server.url}/api/chat`, {
       method: 'POST',
@@ -36,7 +36,7 @@ test('SIGKILL mid-reply: the database opens intact, the message and the partial 
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     db.close();
 
-    server = await startOwnServer(3320, env);
+    server = await startOwnServer(SPARE_PORT, env);
     const detail = (await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as { messages: Stored[] };
     const [user, reply] = detail.messages;
     expect(user?.parts[0]?.text).toContain(`crash ${id}`);

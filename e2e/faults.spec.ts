@@ -46,7 +46,7 @@ for (const fault of faults) {
     if (fault.partial) {
       expect(reply?.parts[0]?.text.trim().split(/\s+/)).toHaveLength(fault.partial);
       await expect(assistantMessages(page).last()).toContainText(reply!.parts[0]!.text.trim());
-      await expect(assistantMessages(page).last().getByTestId('message-status')).toHaveText('Failed');
+      await expect(page.getByTestId('assistant-turn').last().getByTestId('message-status')).toHaveText('Failed');
     }
 
     // Reload: still there, still explained.

@@ -12,6 +12,7 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
       <Sidebar
         initialItems={page.conversations}
         initialCursor={page.nextCursor}
+        initialPinned={page.pinned}
         canSignOut={Boolean(getConfig().APP_PASSWORD)}
       />
       <main className="flex min-w-0 flex-1 flex-col">

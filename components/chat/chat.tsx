@@ -3,12 +3,17 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { friendlyChatError } from '@/components/api-error';
+import { toast } from 'sonner';
+import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
+import type { ConversationSettings } from '@/lib/chat/settings';
 import { titleFromMessage } from '@/lib/chat/title';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { Composer, type ComposerHandle } from './composer';
-import { Message } from './message';
+import { ChatHeader, type ConversationInfo } from './chat-header';
+import { Message, type MessageHandlers } from './message';
+import { SettingsDialog } from './settings-dialog';
+import { useScrollToMessage } from './use-scroll-to-message';
 import { useStickToBottom } from './use-stick-to-bottom';
 
 export type ChatProps = {
@@ -19,24 +24,34 @@ export type ChatProps = {
   /** A reply is being generated on the server: rejoin its stream on mount. */
   resume: boolean;
   maxMessageChars: number;
+  /** Usage, cost and context of an existing conversation. */
+  info?: ConversationInfo;
+  settings: ConversationSettings;
+  defaults: ConversationSettings;
 };
 
-export function Chat({ id, initialMessages, isNew, resume, maxMessageChars }: ChatProps) {
+type Detail = ConversationInfo & { messages: ChatUIMessage[]; settings: ConversationSettings; defaults: ConversationSettings };
+
+export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...props }: ChatProps) {
   const composer = useRef<ComposerHandle>(null);
   const created = useRef(!isNew);
+  const [info, setInfo] = useState(props.info);
+  const [settings, setSettings] = useState(props.settings);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom();
+  useScrollToMessage();
 
   const transport = useMemo(
     () =>
       new DefaultChatTransport<ChatUIMessage>({
         api: '/api/chat',
         // The server keeps the history; send only what is new.
-        prepareSendMessagesRequest: ({ id, messages, trigger, messageId }) => {
+        prepareSendMessagesRequest: ({ id, messages, trigger, messageId, body }) => {
           const last = messages.at(-1);
           return {
             body:
               trigger === 'submit-message' && last
-                ? { id, trigger, message: { id: last.id, role: 'user', parts: last.parts } }
+                ? { ...body, id, trigger, message: { id: last.id, role: 'user', parts: last.parts } }
                 : { id, trigger, messageId },
           };
         },
@@ -50,8 +65,37 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars }: Ch
     transport,
     resume,
     throttle: 40,
-    onFinish: () => conversationStore.touch(id),
+    onFinish: ({ isAbort, isError }) => {
+      conversationStore.touch(id);
+      // Stop refreshes once the server has stored the partial reply (see stopReply). After a failure
+      // the local messages carry what the stored ones lack (the retry-after countdown).
+      if (!isAbort) void refresh({ messages: !isError });
+    },
   });
+
+  const statusRef = useRef(status);
+  statusRef.current = status;
+
+  /** Re-reads the stored conversation: totals, context, and version info of new branches. */
+  async function refresh({ messages: replaceMessages = true } = {}) {
+    const res = await fetch(`/api/conversations/${id}`).catch(() => undefined);
+    if (!res?.ok) return;
+    const detail = (await res.json()) as Detail;
+    setInfo({ usage: detail.usage, context: detail.context });
+    if (replaceMessages && statusRef.current === 'ready') setMessages(detail.messages);
+  }
+
+  // Handlers stay one object for the chat's life so memoised messages don't re-render while streaming.
+  const latest = useRef({ editMessage, regenerateFrom, showVersion });
+  latest.current = { editMessage, regenerateFrom, showVersion };
+  const handlers = useMemo<MessageHandlers>(
+    () => ({
+      onEdit: (messageId, text) => latest.current.editMessage(messageId, text),
+      onRegenerate: (messageId) => latest.current.regenerateFrom(messageId),
+      onShowVersion: (messageId) => void latest.current.showVersion(messageId),
+    }),
+    [],
+  );
 
   const busy = status === 'submitted' || status === 'streaming';
   const last = messages.at(-1);
@@ -77,12 +121,66 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars }: Ch
     }
     clearError();
     scrollToBottom();
-    void sendMessage({ text });
+    void sendMessage({ text }, isNew && messages.length === 0 ? { body: { settings } } : undefined);
+  }
+
+  /** An edit is a new version of the message beside the old one, answered afresh. */
+  function editMessage(messageId: string, text: string) {
+    const index = messages.findIndex((m) => m.id === messageId);
+    if (index < 0 || busy) return;
+    const parentId = index > 0 ? messages[index - 1]!.id : null;
+    clearError();
+    setMessages(messages.slice(0, index));
+    scrollToBottom();
+    void sendMessage({ text }, { body: { parentId } });
+  }
+
+  function regenerateFrom(messageId: string) {
+    if (busy) return;
+    clearError();
+    void regenerate({ messageId });
+  }
+
+  async function showVersion(messageId: string) {
+    const res = await fetch(`/api/conversations/${id}/branch`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ messageId }),
+    });
+    if (!res.ok) return void toast.error(await readApiError(res));
+    const detail = (await res.json()) as Detail;
+    clearError();
+    setMessages(detail.messages);
+    setInfo({ usage: detail.usage, context: detail.context });
+  }
+
+  async function saveSettings(next: ConversationSettings) {
+    if (!created.current) {
+      setSettings(next); // sent with the first message
+      return;
+    }
+    const patch = Object.fromEntries(
+      (['systemPrompt', 'temperature', 'topP', 'maxTokens', 'presencePenalty', 'frequencyPenalty', 'seed'] as const).map((k) => [k, next[k] ?? null]),
+    );
+    const res = await fetch(`/api/conversations/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: patch }),
+    });
+    if (!res.ok) {
+      toast.error(`Could not save the settings: ${await readApiError(res)}`);
+      throw new Error('not saved');
+    }
+    setSettings(((await res.json()) as { settings: ConversationSettings }).settings);
+    toast.success('Settings saved');
+    void refresh();
   }
 
   function stopReply() {
     // Stop is explicit: tell the server to abort the upstream call and keep the text so far.
-    void fetch(`/api/chat/${id}/stop`, { method: 'POST' }).catch(() => undefined);
+    void fetch(`/api/chat/${id}/stop`, { method: 'POST' })
+      .then(() => refresh())
+      .catch(() => undefined);
     void stop();
     setMessages((current) =>
       current.map((m, i) =>
@@ -106,14 +204,30 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars }: Ch
 
   return (
     <div className="flex h-full min-h-0 flex-col">
+      <ChatHeader info={info} onOpenSettings={() => setSettingsOpen(true)} hasSettings={Object.keys(settings).length > 0} />
+      {settingsOpen ? (
+        <SettingsDialog
+          open
+          onOpenChange={setSettingsOpen}
+          settings={settings}
+          defaults={props.defaults}
+          onSave={saveSettings}
+        />
+      ) : null}
       <div ref={scrollRef} className="relative min-h-0 flex-1 overflow-y-auto" data-testid="message-scroller">
         <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
           {messages.length === 0 ? <EmptyState /> : null}
           {messages.map((m, i) => (
-            <Message key={m.id} message={m} streaming={busy && i === messages.length - 1 && m.role === 'assistant'} />
+            <Message
+              key={m.id}
+              message={m}
+              streaming={busy && i === messages.length - 1 && m.role === 'assistant'}
+              busy={busy}
+              handlers={handlers}
+            />
           ))}
           {status === 'submitted' && last?.role === 'user' ? (
-            <div data-role="assistant" data-status="streaming" className="text-sm text-muted-foreground" role="status">
+            <div className="text-sm text-muted-foreground" role="status">
               Thinking…
             </div>
           ) : null}

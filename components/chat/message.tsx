@@ -1,8 +1,10 @@
 'use client';
 
-import { memo } from 'react';
+import { memo, useState } from 'react';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
+import { copyText } from './copy';
 import { Markdown } from './markdown';
+import { MessageActions } from './message-actions';
 
 const STATUS_LABEL: Partial<Record<string, string>> = {
   stopped: 'Stopped',
@@ -10,30 +12,88 @@ const STATUS_LABEL: Partial<Record<string, string>> = {
   interrupted: 'Interrupted',
 };
 
+export type MessageHandlers = {
+  onEdit(messageId: string, text: string): void;
+  onRegenerate(messageId: string): void;
+  onShowVersion(messageId: string): void;
+};
+
 /** One message. User text is shown as typed; assistant text is rendered as (sanitized) markdown. */
-export const Message = memo(function Message({ message, streaming }: { message: ChatUIMessage; streaming: boolean }) {
+export const Message = memo(function Message({
+  message,
+  streaming,
+  busy,
+  handlers,
+}: {
+  message: ChatUIMessage;
+  streaming: boolean;
+  /** A reply is being written somewhere in the chat: editing and regenerating wait. */
+  busy: boolean;
+  handlers: MessageHandlers;
+}) {
   const text = messageText(message);
   const status = streaming ? 'streaming' : (message.metadata?.status ?? 'complete');
+  const [editing, setEditing] = useState(false);
+  const branch = message.metadata?.branch;
+  const branchControls =
+    branch && branch.count > 1
+      ? {
+          index: branch.index,
+          count: branch.count,
+          onPrevious: () => handlers.onShowVersion(branch.siblingIds[branch.index - 1]!),
+          onNext: () => handlers.onShowVersion(branch.siblingIds[branch.index + 1]!),
+        }
+      : undefined;
 
   if (message.role === 'user') {
     return (
-      <div data-role="user" data-message-id={message.id} className="flex justify-end">
-        <div className="max-w-[85%] rounded-2xl bg-muted px-4 py-2.5 text-[15px] leading-7 break-words whitespace-pre-wrap">
-          {text}
-        </div>
+      <div data-testid="user-turn" className="group flex flex-col items-end">
+        {editing ? (
+          <EditBox
+            initial={text}
+            onCancel={() => setEditing(false)}
+            onSave={(next) => {
+              setEditing(false);
+              handlers.onEdit(message.id, next);
+            }}
+          />
+        ) : (
+          <div
+            data-role="user"
+            data-message-id={message.id}
+            className="max-w-[85%] rounded-2xl bg-muted px-4 py-2.5 text-[15px] leading-7 break-words whitespace-pre-wrap"
+          >
+            {text}
+          </div>
+        )}
+        {!editing ? (
+          <div className="opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+            <MessageActions
+              branch={branchControls}
+              disabled={busy}
+              onCopy={() => void copyText(text, 'Message copied')}
+              onEdit={() => setEditing(true)}
+            />
+          </div>
+        ) : null}
       </div>
     );
   }
 
   const usage = message.metadata?.usage;
   const label = STATUS_LABEL[status];
+  const omitted = message.metadata?.contextOmitted ?? 0;
   return (
-    <div data-role="assistant" data-message-id={message.id} data-status={status} className="min-w-0">
-      {text ? (
-        <Markdown text={text} streaming={streaming} />
-      ) : streaming ? (
-        <Thinking />
+    <div data-testid="assistant-turn" data-status={status} className="group min-w-0">
+      {omitted > 0 ? (
+        <p className="mb-2 text-xs text-muted-foreground" data-testid="context-omitted">
+          {omitted} earlier {omitted === 1 ? 'message was' : 'messages were'} left out to fit the context window.
+        </p>
       ) : null}
+      {/* The message element itself holds only the reply, so its text is exactly what the model said. */}
+      <div data-role="assistant" data-message-id={message.id} data-status={status}>
+        {text ? <Markdown text={text} streaming={streaming} /> : streaming ? <Thinking /> : null}
+      </div>
       {!streaming && (label || usage?.completionTokens != null) ? (
         <p className="mt-2 flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
           {label ? (
@@ -42,16 +102,65 @@ export const Message = memo(function Message({ message, streaming }: { message: 
             </span>
           ) : null}
           {usage?.completionTokens != null ? (
-            <span title="Tokens reported by the model: prompt (of which cached) → completion">
+            <span data-testid="message-usage" title="Tokens reported by the model: prompt (of which cached) and completion">
               {usage.promptTokens ?? '?'} prompt{usage.cachedTokens ? ` (${usage.cachedTokens} cached)` : ''} ·{' '}
               {usage.completionTokens} completion tokens
             </span>
           ) : null}
         </p>
       ) : null}
+      {!streaming ? (
+        <MessageActions
+          branch={branchControls}
+          disabled={busy}
+          onCopy={() => void copyText(text, 'Reply copied')}
+          onRegenerate={() => handlers.onRegenerate(message.id)}
+        />
+      ) : null}
     </div>
   );
 });
+
+function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(text: string): void; onCancel(): void }) {
+  const [value, setValue] = useState(initial);
+  return (
+    <form
+      className="w-full max-w-[85%] rounded-2xl border border-border bg-card p-2"
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (value.trim()) onSave(value);
+      }}
+    >
+      <textarea
+        aria-label="Edit message"
+        autoFocus
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        onKeyDown={(e) => {
+          if (e.key === 'Escape') onCancel();
+          if (e.key === 'Enter' && !e.shiftKey && !e.nativeEvent.isComposing) {
+            e.preventDefault();
+            if (value.trim()) onSave(value);
+          }
+        }}
+        rows={Math.min(10, Math.max(2, value.split('\n').length))}
+        className="w-full resize-y bg-transparent px-2 py-1 text-[15px] leading-7 outline-none"
+      />
+      <div className="flex justify-end gap-2">
+        <button type="button" onClick={onCancel} className="rounded-lg border border-border px-3 py-1 text-sm hover:bg-muted">
+          Cancel
+        </button>
+        <button
+          type="submit"
+          disabled={!value.trim()}
+          className="rounded-lg bg-primary px-3 py-1 text-sm font-medium text-primary-foreground disabled:opacity-50"
+        >
+          Save and send
+        </button>
+      </div>
+    </form>
+  );
+}
 
 function Thinking() {
   return (

@@ -1,6 +1,7 @@
 'use client';
 
 import { useSyncExternalStore } from 'react';
+import type { ConversationSettings } from '@/lib/chat/settings';
 import { Chat } from './chat';
 
 /**
@@ -21,7 +22,26 @@ function subscribe(l: () => void) {
   return () => listeners.delete(l);
 }
 
-export function NewChat({ serverId, maxMessageChars }: { serverId: string; maxMessageChars: number }) {
+export function NewChat({
+  serverId,
+  maxMessageChars,
+  defaults,
+}: {
+  serverId: string;
+  maxMessageChars: number;
+  defaults: ConversationSettings;
+}) {
   const id = useSyncExternalStore(subscribe, () => freshId ?? serverId, () => serverId);
-  return <Chat key={id} id={id} initialMessages={[]} isNew resume={false} maxMessageChars={maxMessageChars} />;
+  return (
+    <Chat
+      key={id}
+      id={id}
+      initialMessages={[]}
+      isNew
+      resume={false}
+      maxMessageChars={maxMessageChars}
+      settings={{}}
+      defaults={defaults}
+    />
+  );
 }

@@ -6,6 +6,7 @@ import { toast } from 'sonner';
 import { Dialog, buttonStyles } from '@/components/ui/dialog';
 import { readApiError } from '@/components/api-error';
 import { conversationStore, type ConversationListItem } from './conversation-store';
+import { ExportButton } from './export-button';
 
 /** Rename and delete for one sidebar entry, each confirmed in a dialog. */
 export function ConversationActions({ conversation }: { conversation: ConversationListItem }) {
@@ -36,6 +37,18 @@ export function ConversationActions({ conversation }: { conversation: Conversati
     }
   }
 
+  async function togglePin() {
+    const pinned = !conversation.pinned;
+    const res = await fetch(`/api/conversations/${conversation.id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ pinned }),
+    });
+    if (!res.ok) return void toast.error(`Could not ${pinned ? 'pin' : 'unpin'}: ${await readApiError(res)}`);
+    conversationStore.setPinned(conversation, pinned);
+    toast.success(pinned ? 'Pinned to the top' : 'Unpinned');
+  }
+
   async function remove() {
     setBusy(true);
     try {
@@ -58,6 +71,15 @@ export function ConversationActions({ conversation }: { conversation: Conversati
         <button
           type="button"
           className={buttonStyles.ghost}
+          aria-label={`${conversation.pinned ? 'Unpin' : 'Pin'} ${conversation.title}`}
+          title={conversation.pinned ? 'Unpin' : 'Pin'}
+          onClick={() => void togglePin()}
+        >
+          <PinIcon filled={Boolean(conversation.pinned)} />
+        </button>
+        <button
+          type="button"
+          className={buttonStyles.ghost}
           aria-label={`Rename ${conversation.title}`}
           title="Rename"
           onClick={() => {
@@ -67,6 +89,7 @@ export function ConversationActions({ conversation }: { conversation: Conversati
         >
           <PencilIcon />
         </button>
+        <ExportButton conversation={conversation} />
         <button
           type="button"
           className={buttonStyles.ghost}
@@ -117,6 +140,14 @@ export function ConversationActions({ conversation }: { conversation: Conversati
         </div>
       </Dialog>
     </>
+  );
+}
+
+function PinIcon({ filled }: { filled: boolean }) {
+  return (
+    <svg width="14" height="14" viewBox="0 0 24 24" fill={filled ? 'currentColor' : 'none'} stroke="currentColor" strokeWidth="2" aria-hidden="true">
+      <path d="M12 17v5M9 3h6l-1 7 4 3v2H6v-2l4-3Z" />
+    </svg>
   );
 }
 

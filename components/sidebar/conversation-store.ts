@@ -2,16 +2,23 @@
 
 import { useSyncExternalStore } from 'react';
 
-export type ConversationListItem = { id: string; title: string; createdAt: number; updatedAt: number };
+export type ConversationListItem = { id: string; title: string; createdAt: number; updatedAt: number; pinned?: boolean };
 
-type State = { ready: boolean; items: ConversationListItem[]; nextCursor: string | null; loadingMore: boolean };
+type State = {
+  ready: boolean;
+  items: ConversationListItem[];
+  /** Shown above the dated groups. */
+  pinned: ConversationListItem[];
+  nextCursor: string | null;
+  loadingMore: boolean;
+};
 
 /**
  * The sidebar's list, shared by the sidebar and the chat (which adds and touches conversations
  * as the user sends). Kept newest first; pages are appended as the user scrolls. It only ever
  * changes in the browser (from effects and events), so server renders use the page they were given.
  */
-let state: State = { ready: false, items: [], nextCursor: null, loadingMore: false };
+let state: State = { ready: false, items: [], pinned: [], nextCursor: null, loadingMore: false };
 const listeners = new Set<() => void>();
 
 function set(next: Partial<State>) {
@@ -30,8 +37,22 @@ export const conversationStore = {
   },
   get: () => state,
   /** Seeds the list with the server-rendered first page (once). */
-  hydrate(items: ConversationListItem[], nextCursor: string | null) {
-    if (!state.ready) set({ ready: true, items, nextCursor });
+  hydrate(items: ConversationListItem[], nextCursor: string | null, pinned: ConversationListItem[] = []) {
+    if (!state.ready) set({ ready: true, items, nextCursor, pinned });
+  },
+  /** Re-reads the first page (after an import, say). */
+  async reload() {
+    const res = await fetch('/api/conversations?limit=50');
+    if (!res.ok) return;
+    const page = (await res.json()) as { conversations: ConversationListItem[]; nextCursor: string | null; pinned?: ConversationListItem[] };
+    set({ ready: true, items: page.conversations, nextCursor: page.nextCursor, pinned: page.pinned ?? [] });
+  },
+  setPinned(item: ConversationListItem, pinned: boolean) {
+    const others = state.pinned.filter((c) => c.id !== item.id);
+    set({
+      pinned: pinned ? [{ ...item, pinned }, ...others] : others,
+      items: state.items.map((c) => (c.id === item.id ? { ...c, pinned } : c)),
+    });
   },
   upsert(item: ConversationListItem) {
     set({ items: sorted([item, ...state.items.filter((c) => c.id !== item.id)]) });
@@ -40,10 +61,11 @@ export const conversationStore = {
     set({ items: sorted(state.items.map((c) => (c.id === id ? { ...c, updatedAt } : c))) });
   },
   rename(id: string, title: string) {
-    set({ items: state.items.map((c) => (c.id === id ? { ...c, title } : c)) });
+    const retitle = (c: ConversationListItem) => (c.id === id ? { ...c, title } : c);
+    set({ items: state.items.map(retitle), pinned: state.pinned.map(retitle) });
   },
   remove(id: string) {
-    set({ items: state.items.filter((c) => c.id !== id) });
+    set({ items: state.items.filter((c) => c.id !== id), pinned: state.pinned.filter((c) => c.id !== id) });
   },
   async loadMore() {
     if (!state.nextCursor || state.loadingMore) return;

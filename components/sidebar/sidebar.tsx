@@ -7,10 +7,13 @@ import { startNewChat } from '@/components/chat/new-chat';
 import { groupByDate } from '@/lib/date-groups';
 import { ConversationActions } from './conversation-actions';
 import { conversationStore, useConversations, type ConversationListItem } from './conversation-store';
+import { TransferBar } from './transfer';
+import { SidebarSearch } from './search';
 
 export type SidebarProps = {
   initialItems: ConversationListItem[];
   initialCursor: string | null;
+  initialPinned?: ConversationListItem[];
   /** The server has APP_PASSWORD set, so there is a session to end. */
   canSignOut?: boolean;
 };
@@ -19,18 +22,27 @@ export type SidebarProps = {
  * The history: newest first, grouped by day, loaded a page at a time as the user scrolls, so it
  * stays fast with thousands of conversations.
  */
-export function Sidebar({ initialItems, initialCursor, canSignOut = false }: SidebarProps) {
+export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSignOut = false }: SidebarProps) {
   const live = useConversations();
   const pathname = usePathname();
   const router = useRouter();
   const sentinel = useRef<HTMLLIElement>(null);
 
-  useEffect(() => conversationStore.hydrate(initialItems, initialCursor), [initialItems, initialCursor]);
+  useEffect(
+    () => conversationStore.hydrate(initialItems, initialCursor, initialPinned),
+    [initialItems, initialCursor, initialPinned],
+  );
 
-  const items = live.ready ? live.items : initialItems;
+  const pinned = live.ready ? live.pinned : initialPinned;
+  const pinnedIds = useMemo(() => new Set(pinned.map((c) => c.id)), [pinned]);
+  const all = live.ready ? live.items : initialItems;
+  const items = useMemo(() => all.filter((c) => !pinnedIds.has(c.id)), [all, pinnedIds]);
   const hasMore = live.ready ? live.nextCursor !== null : initialCursor !== null;
   // Recomputed on each render so "Today" rolls over; cheap for a page or two of items.
-  const groups = useMemo(() => groupByDate(items), [items]);
+  const groups = useMemo(
+    () => [...(pinned.length ? [{ label: 'Pinned', items: pinned }] : []), ...groupByDate(items)],
+    [items, pinned],
+  );
 
   useEffect(() => {
     const el = sentinel.current;
@@ -59,8 +71,9 @@ export function Sidebar({ initialItems, initialCursor, canSignOut = false }: Sid
           <PlusIcon /> New chat
         </button>
       </div>
+      <SidebarSearch>
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto px-2 pb-4">
-        {items.length === 0 ? (
+        {items.length === 0 && pinned.length === 0 ? (
           <p className="px-2 py-6 text-sm text-muted-foreground">No conversations yet. Send a message to start one.</p>
         ) : (
           groups.map((group) => (
@@ -105,6 +118,8 @@ export function Sidebar({ initialItems, initialCursor, canSignOut = false }: Sid
           </ul>
         ) : null}
       </nav>
+      </SidebarSearch>
+      <TransferBar />
       {canSignOut ? <SignOutButton /> : null}
     </aside>
   );

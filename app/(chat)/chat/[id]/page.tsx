@@ -29,6 +29,9 @@ export default async function ConversationPage({ params }: Props) {
       isNew={false}
       resume={resume}
       maxMessageChars={getConfig().MAX_MESSAGE_CHARS}
+      info={{ usage: conversation.usage, context: conversation.context }}
+      settings={conversation.settings}
+      defaults={conversation.defaults}
     />
   );
 }

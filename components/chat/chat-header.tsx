@@ -1,0 +1,51 @@
+'use client';
+
+import { formatUsd } from '@/lib/cost';
+
+export type ConversationInfo = {
+  usage: { promptTokens: number; completionTokens: number; cachedTokens: number; costUsd: number };
+  context: { tokens: number; budget: number; window: number; omitted: number };
+};
+
+const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
+
+/** Above the messages: what the conversation has cost so far, how full the context is, and its settings. */
+export function ChatHeader({ info, onOpenSettings, hasSettings }: { info?: ConversationInfo; onOpenSettings(): void; hasSettings: boolean }) {
+  const share = info ? Math.min(1, info.context.tokens / info.context.window) : 0;
+  const total = info ? info.usage.promptTokens + info.usage.completionTokens : 0;
+  return (
+    <div className="flex items-center justify-end gap-3 border-b border-border px-4 py-1.5 text-xs text-muted-foreground">
+      {info ? (
+        <>
+          <span data-testid="usage-total" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
+            {compact.format(total)} tokens · ≈ {formatUsd(info.usage.costUsd)}
+          </span>
+          <span className="flex items-center gap-1.5" title={`The next request will use about ${info.context.tokens} of ${info.context.window} tokens${info.context.omitted ? `; ${info.context.omitted} older messages are left out` : ''}`}>
+            <span className="sr-only">Context used</span>
+            <meter
+              data-testid="context-gauge"
+              min={0}
+              max={info.context.window}
+              value={info.context.tokens}
+              high={info.context.budget * 0.9}
+              className="h-1.5 w-16"
+            />
+            <span>{share < 0.001 ? '<0.1' : (share * 100).toFixed(1)}% of {compact.format(info.context.window)}</span>
+            {info.context.omitted ? <span data-testid="context-next-omitted">· {info.context.omitted} left out</span> : null}
+          </span>
+        </>
+      ) : null}
+      <button
+        type="button"
+        onClick={onOpenSettings}
+        className="inline-flex items-center gap-1 rounded-md px-2 py-1 hover:bg-muted hover:text-foreground"
+        aria-label="Conversation settings"
+      >
+        <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+          <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" />
+        </svg>
+        Settings{hasSettings ? ' •' : ''}
+      </button>
+    </div>
+  );
+}
