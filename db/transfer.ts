@@ -36,8 +36,9 @@ export function readConversationTree(db: Db, id: string): { conversation: Conver
   });
 }
 
-export type ImportedConversation = Omit<ConversationRow, never>;
-export type ImportedMessage = Omit<MessageRow, 'conversationId'>;
+/** Insert shapes: a column added later (nullable) is simply left empty by an import that does not know it. */
+export type ImportedConversation = typeof conversations.$inferInsert;
+export type ImportedMessage = Omit<typeof messages.$inferInsert, 'conversationId'>;
 
 /** Rows per multi-row INSERT: 13 columns × 200 stays far below SQLite's limit on bound parameters. */
 const INSERT_BATCH = 200;
@@ -55,11 +56,12 @@ export function insertImportedConversation(
   return db.transaction((tx) => {
     const sameId = tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversation.id)).get();
     if (sameId) return 'exists';
-    if (conversation.source !== null && conversation.sourceId !== null) {
+    const { source, sourceId } = conversation;
+    if (source != null && sourceId != null) {
       const sameSource = tx
         .select({ id: conversations.id })
         .from(conversations)
-        .where(and(eq(conversations.source, conversation.source), eq(conversations.sourceId, conversation.sourceId)))
+        .where(and(eq(conversations.source, source), eq(conversations.sourceId, sourceId)))
         .get();
       if (sameSource) return 'exists';
     }
