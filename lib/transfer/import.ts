@@ -272,6 +272,7 @@ export async function importJsonFile(importer: Importer, input: Chunks, name: st
   let shapeError: FileShapeError | null = null;
   let syntaxError: Error | null = null;
   let sinceLastValue = 0;
+  let tooLargeAt: string | null = null;
 
   parser.onValue = ({ value, key, stack }) => {
     sinceLastValue = 0;
@@ -306,15 +307,18 @@ export async function importJsonFile(importer: Importer, input: Chunks, name: st
   for await (const chunk of stream) {
     sinceLastValue += chunk.byteLength;
     if (sinceLastValue > maxConversationBytes) {
-      syntaxError = new Error(`a single conversation is larger than ${Math.round(maxConversationBytes / 1024 / 1024)} MB`);
+      tooLargeAt = `conversation ${index + 1} is larger than ${+(maxConversationBytes / 1024 / 1024).toFixed(1)} MB, the most one conversation may take`;
       break;
     }
     parser.write(chunk);
     if (shapeError || syntaxError || parser.isEnded) break;
   }
-  if (!shapeError && !syntaxError && !parser.isEnded) parser.end();
+  if (!shapeError && !syntaxError && !tooLargeAt && !parser.isEnded) parser.end();
 
-  if (shapeError) {
+  if (tooLargeAt) {
+    if (index === 0) throw new FileShapeError(`${name}: ${tooLargeAt}.`);
+    importer.error('(rest of file)', tooLargeAt, name);
+  } else if (shapeError) {
     if (index === 0) throw shapeError;
     importer.error('(rest of file)', (shapeError as Error).message, name);
   } else if (syntaxError) {

@@ -386,7 +386,7 @@ describe('ChatGPT import', () => {
   it('one conversation larger than the per-conversation cap is refused without holding it', async () => {
     const importer = new Importer(db);
     const huge = `[{"id":"x","title":"${'a'.repeat(200_000)}","mapping":{}}]`;
-    await expect(importJsonFile(importer, chunks(huge, 10_000), 'huge.json', { maxConversationBytes: 50_000 })).rejects.toThrow(/larger than/);
+    await expect(importJsonFile(importer, chunks(huge, 10_000), 'huge.json', { maxConversationBytes: 50_000 })).rejects.toThrow(/conversation 1 is larger than/);
   });
 });
 
