@@ -34,6 +34,7 @@ function fromSqlRow(r: Record<string, unknown>): MessageRow {
     promptTokens: (r.prompt_tokens as number | null) ?? null,
     completionTokens: (r.completion_tokens as number | null) ?? null,
     cachedTokens: (r.cached_tokens as number | null) ?? null,
+    contextOmitted: (r.context_omitted as number | null) ?? null,
     createdAt: r.created_at as number,
     updatedAt: r.updated_at as number,
   };
@@ -141,7 +142,13 @@ export function saveReplyProgress(db: Db, id: string, content: string, now: numb
 export function finishReply(
   db: Db,
   id: string,
-  result: { content: string; status: Exclude<MessageStatus, 'streaming'>; error?: string | null; usage?: TokenUsage },
+  result: {
+    content: string;
+    status: Exclude<MessageStatus, 'streaming'>;
+    error?: string | null;
+    usage?: TokenUsage;
+    contextOmitted?: number;
+  },
   now: number,
 ): void {
   db.update(messages)
@@ -152,6 +159,7 @@ export function finishReply(
       promptTokens: result.usage?.promptTokens ?? null,
       completionTokens: result.usage?.completionTokens ?? null,
       cachedTokens: result.usage?.cachedTokens ?? null,
+      contextOmitted: result.contextOmitted || null,
       updatedAt: now,
     })
     .where(eq(messages.id, id))

@@ -53,6 +53,8 @@ export const messages = sqliteTable(
     promptTokens: integer('prompt_tokens'),
     completionTokens: integer('completion_tokens'),
     cachedTokens: integer('cached_tokens'),
+    /** Oldest messages left out of the request for this reply to fit the context budget. */
+    contextOmitted: integer('context_omitted'),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at')
       .notNull()

@@ -14,6 +14,8 @@ export function estimateCost(usage: UsageTotals, prices: Prices): number {
 
 export function formatUsd(amount: number): string {
   if (amount === 0) return '$0';
-  if (amount < 0.01) return `$${amount.toPrecision(2)}`;
+  if (amount < 1e-8) return '<$0.00000001';
+  // Two significant digits, written out: a first exchange can cost well under a millionth of a dollar.
+  if (amount < 0.01) return `$${amount.toFixed(Math.min(8, 1 - Math.floor(Math.log10(amount))))}`;
   return `$${amount.toFixed(2)}`;
 }

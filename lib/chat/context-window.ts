@@ -4,12 +4,14 @@
  * character, everything else about four characters per token. The estimate errs high, so a
  * request that fits here fits upstream.
  */
-const DENSE = /[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\u0e00-\u0e7f]/g;
+const DENSE =
+  /[\u0e00-\u0e7f\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef\u{1f300}-\u{1faff}\u{20000}-\u{2ffff}]/gu;
 
 export function estimateTokens(text: string): number {
   if (!text) return 0;
   const dense = text.match(DENSE)?.length ?? 0;
-  return dense + Math.ceil((text.length - dense) / 4) + 4; // + per-message overhead (role, separators)
+  const rest = [...text].length - dense;
+  return dense + Math.ceil(rest / 4) + 4; // + per-message overhead (role, separators)
 }
 
 export type Fitted<T> = { kept: T[]; omitted: number; tokens: number };
@@ -29,7 +31,7 @@ export function fitToBudget<T extends { role: string; content: string }>(message
     start = i;
   }
   // The newest message always goes, even alone over budget: the upstream then says so clearly.
-  while (start < messages.length - 1 && messages[start]!.role === 'assistant') {
+  while (start > 0 && start < messages.length - 1 && messages[start]!.role === 'assistant') {
     tokens -= estimateTokens(messages[start]!.content);
     start++;
   }

@@ -202,7 +202,13 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
       finishReply(
         db,
         assistantId,
-        { content: outcome.content, status: outcome.status, error: outcome.failure?.message, usage: outcome.usage },
+        {
+          content: outcome.content,
+          status: outcome.status,
+          error: outcome.failure?.message,
+          usage: outcome.usage,
+          contextOmitted: upstream.omitted,
+        },
         Date.now(),
       ),
   });

@@ -33,6 +33,7 @@ export function toUIMessage(row: MessageRow, branch?: MessageMetadata['branch'])
       model: row.model,
       createdAt: row.createdAt,
       ...(branch && branch.count > 1 ? { branch } : {}),
+      ...(row.contextOmitted ? { contextOmitted: row.contextOmitted } : {}),
       usage:
         row.role === 'assistant'
           ? { promptTokens: row.promptTokens, completionTokens: row.completionTokens, cachedTokens: row.cachedTokens }
