@@ -9,16 +9,26 @@ export type TokenUsage = { promptTokens?: number; completionTokens?: number; cac
  * The active branch of a conversation, root first: walk parent links up from the leaf.
  * One recursive query, whatever the depth.
  */
-export function getActivePath(db: Db, leafId: string | null): MessageRow[] {
+export function getActivePath(db: Db, leafId: string | null, maxLength = 1_000_000_000): MessageRow[] {
   if (!leafId) return [];
   const rows = db.all<Record<string, unknown>>(sql`
     WITH RECURSIVE path(id, depth) AS (
       SELECT id, 0 FROM messages WHERE id = ${leafId}
       UNION ALL
-      SELECT m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.id WHERE m.parent_id IS NOT NULL
+      SELECT m.parent_id, path.depth + 1 FROM messages m JOIN path ON m.id = path.id
+      WHERE m.parent_id IS NOT NULL AND path.depth + 1 < ${maxLength}
     )
     SELECT m.* FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
   return rows.map(fromSqlRow);
+}
+
+/**
+ * The newest `limit` messages of the branch ending at `leafId` (root first), and whether older
+ * ones exist: a long conversation opens with its end, and the walk stops after one page.
+ */
+export function getActivePathPage(db: Db, leafId: string | null, limit: number): { messages: MessageRow[]; hasOlder: boolean } {
+  const rows = getActivePath(db, leafId, limit + 1);
+  return rows.length > limit ? { messages: rows.slice(1), hasOlder: true } : { messages: rows, hasOlder: false };
 }
 
 function fromSqlRow(r: Record<string, unknown>): MessageRow {

@@ -9,7 +9,7 @@ import {
   type ConversationSummary as ConversationRowSummary,
   type PageCursor,
 } from '@/db/conversations';
-import { getActivePath, getBranchInfo, getUsageTotals, selectBranch } from '@/db/messages';
+import { getActivePath, getActivePathPage, getBranchInfo, getMessage, getUsageTotals, selectBranch } from '@/db/messages';
 import type { DB } from '@/db/client';
 import { ApiError } from '@/lib/api/errors';
 import type { AppConfig } from '@/lib/config';
@@ -81,8 +81,14 @@ export function listPage(db: DB, query: z.infer<typeof listQuerySchema>): Conver
   };
 }
 
+/** Messages a conversation page opens with; older ones load as the user scrolls up. */
+export const MESSAGE_PAGE = 100;
+
 export type ConversationDetail = ConversationSummary & {
+  /** The newest messages of the active branch (all of it for GET with ?all=1). */
   messages: ChatUIMessage[];
+  /** More, older messages precede these: GET /api/conversations/:id/messages?before=<first id>. */
+  hasOlder: boolean;
   generating: boolean;
   /** The conversation's own settings, and the server defaults they override. */
   settings: ConversationSettings;
@@ -93,11 +99,17 @@ export type ConversationDetail = ConversationSummary & {
   context: { tokens: number; budget: number; window: number; omitted: number };
 };
 
-export function loadConversation(db: DB, config: AppConfig, id: string): ConversationDetail | undefined {
+export function loadConversation(
+  db: DB,
+  config: AppConfig,
+  id: string,
+  { pageSize = MESSAGE_PAGE }: { pageSize?: number } = {},
+): ConversationDetail | undefined {
   const conversation = getConversation(db, id);
   if (!conversation) return undefined;
   const path = getActivePath(db, conversation.currentLeafId);
-  const branches = getBranchInfo(db, id, path);
+  const page = path.slice(-pageSize);
+  const branches = getBranchInfo(db, id, page);
   const own = readStoredSettings(conversation.settings);
   const defaults = defaultSettings(config);
   const settings = effectiveSettings(defaults, own);
@@ -105,7 +117,8 @@ export function loadConversation(db: DB, config: AppConfig, id: string): Convers
   const usage = getUsageTotals(db, id);
   return {
     ...summary(conversation),
-    messages: path.map((m) => toUIMessage(m, branches.get(m.id))),
+    messages: page.map((m) => toUIMessage(m, branches.get(m.id))),
+    hasOlder: page.length < path.length,
     generating: activeGeneration(id) !== undefined,
     settings: own,
     defaults,
@@ -123,8 +136,32 @@ export function pricesOf(config: AppConfig) {
   return { input: config.PRICE_INPUT_PER_M, cachedInput: config.PRICE_CACHED_INPUT_PER_M, output: config.PRICE_OUTPUT_PER_M };
 }
 
-export function requireConversation(db: DB, config: AppConfig, id: string): ConversationDetail {
-  const found = loadConversation(db, config, id);
+export const olderQuerySchema = z.object({
+  before: idSchema,
+  limit: z.coerce.number().int().min(1).max(500).default(MESSAGE_PAGE),
+});
+
+/** The page of the active branch just before message `before` (which must be on it). */
+export function loadOlderMessages(
+  db: DB,
+  id: string,
+  query: z.infer<typeof olderQuerySchema>,
+): { messages: ChatUIMessage[]; hasOlder: boolean } {
+  if (!getConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
+  const anchor = getMessage(db, query.before);
+  if (!anchor || anchor.conversationId !== id) throw new ApiError('not_found', 'No message with that id in this conversation.');
+  const page = getActivePathPage(db, anchor.parentId, query.limit);
+  const branches = getBranchInfo(db, id, page.messages);
+  return { messages: page.messages.map((m) => toUIMessage(m, branches.get(m.id))), hasOlder: page.hasOlder };
+}
+
+export function requireConversation(
+  db: DB,
+  config: AppConfig,
+  id: string,
+  options?: { pageSize?: number },
+): ConversationDetail {
+  const found = loadConversation(db, config, id, options);
   if (!found) throw new ApiError('not_found', 'No conversation with that id.');
   return found;
 }

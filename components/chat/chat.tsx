@@ -26,11 +26,18 @@ export type ChatProps = {
   maxMessageChars: number;
   /** Usage, cost and context of an existing conversation. */
   info?: ConversationInfo;
+  /** Older messages exist before `initialMessages`; they load as the user scrolls up. */
+  hasOlder?: boolean;
   settings: ConversationSettings;
   defaults: ConversationSettings;
 };
 
-type Detail = ConversationInfo & { messages: ChatUIMessage[]; settings: ConversationSettings; defaults: ConversationSettings };
+type Detail = ConversationInfo & {
+  messages: ChatUIMessage[];
+  hasOlder: boolean;
+  settings: ConversationSettings;
+  defaults: ConversationSettings;
+};
 
 export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...props }: ChatProps) {
   const composer = useRef<ComposerHandle>(null);
@@ -38,6 +45,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const [info, setInfo] = useState(props.info);
   const [settings, setSettings] = useState(props.settings);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [hasOlder, setHasOlder] = useState(props.hasOlder ?? false);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom();
   useScrollToMessage();
 
@@ -75,19 +83,58 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
 
   const statusRef = useRef(status);
   statusRef.current = status;
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
 
   /** Re-reads the stored conversation: totals, context, and version info of new branches. */
   async function refresh({ messages: replaceMessages = true } = {}) {
-    const res = await fetch(`/api/conversations/${id}`).catch(() => undefined);
+    // As many messages as are on screen (plus the new turn), so loaded history stays loaded.
+    const limit = Math.max(100, messagesRef.current.length + 2);
+    const res = await fetch(`/api/conversations/${id}?limit=${limit}`).catch(() => undefined);
     if (!res?.ok) return;
     const detail = (await res.json()) as Detail;
     setInfo({ usage: detail.usage, context: detail.context });
-    if (replaceMessages && statusRef.current === 'ready') setMessages(detail.messages);
+    if (replaceMessages && statusRef.current === 'ready') {
+      setMessages(detail.messages);
+      setHasOlder(detail.hasOlder);
+    }
   }
 
+  const loadingOlder = useRef(false);
+  /** Prepends the previous page of the branch, keeping the view where it was. */
+  async function loadOlder() {
+    const first = messagesRef.current[0];
+    if (!first || !hasOlder || loadingOlder.current) return;
+    loadingOlder.current = true;
+    try {
+      const res = await fetch(`/api/conversations/${id}/messages?before=${encodeURIComponent(first.id)}&limit=100`);
+      if (!res.ok) return;
+      const page = (await res.json()) as { messages: ChatUIMessage[]; hasOlder: boolean };
+      const el = scrollRef.current;
+      const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
+      setMessages((current) => (current[0]?.id === first.id ? [...page.messages, ...current] : current));
+      setHasOlder(page.hasOlder);
+      requestAnimationFrame(() => {
+        if (el) el.scrollTop = el.scrollHeight - fromBottom;
+      });
+    } finally {
+      loadingOlder.current = false;
+    }
+  }
+
+  useEffect(() => {
+    const el = scrollRef.current;
+    if (!el || !hasOlder) return;
+    const onScroll = () => {
+      if (el.scrollTop < 400) void latest.current.loadOlder();
+    };
+    el.addEventListener('scroll', onScroll, { passive: true });
+    return () => el.removeEventListener('scroll', onScroll);
+  }, [hasOlder, scrollRef]);
+
   // Handlers stay one object for the chat's life so memoised messages don't re-render while streaming.
-  const latest = useRef({ editMessage, regenerateFrom, showVersion });
-  latest.current = { editMessage, regenerateFrom, showVersion };
+  const latest = useRef({ editMessage, regenerateFrom, showVersion, loadOlder });
+  latest.current = { editMessage, regenerateFrom, showVersion, loadOlder };
   const handlers = useMemo<MessageHandlers>(
     () => ({
       onEdit: (messageId, text) => latest.current.editMessage(messageId, text),
@@ -151,6 +198,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     const detail = (await res.json()) as Detail;
     clearError();
     setMessages(detail.messages);
+    setHasOlder(detail.hasOlder);
     setInfo({ usage: detail.usage, context: detail.context });
   }
 
@@ -217,6 +265,15 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       <div ref={scrollRef} className="relative min-h-0 flex-1 overflow-y-auto" data-testid="message-scroller">
         <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
           {messages.length === 0 ? <EmptyState /> : null}
+          {hasOlder ? (
+            <button
+              type="button"
+              onClick={() => void loadOlder()}
+              className="self-center rounded-full border border-border px-3 py-1 text-xs text-muted-foreground hover:bg-muted"
+            >
+              Load earlier messages
+            </button>
+          ) : null}
           {messages.map((m, i) => (
             <Message
               key={m.id}

@@ -47,7 +47,7 @@ export const Message = memo(function Message({
 
   if (message.role === 'user') {
     return (
-      <div data-testid="user-turn" className="group flex flex-col items-end">
+      <div data-testid="user-turn" className="group flex flex-col items-end [contain-intrinsic-size:auto_80px] [content-visibility:auto]">
         {editing ? (
           <EditBox
             initial={text}
@@ -84,7 +84,12 @@ export const Message = memo(function Message({
   const label = STATUS_LABEL[status];
   const omitted = message.metadata?.contextOmitted ?? 0;
   return (
-    <div data-testid="assistant-turn" data-status={status} className="group min-w-0">
+    <div
+      data-testid="assistant-turn"
+      data-status={status}
+      // Off-screen messages skip layout and paint: a 2,000-message chat costs what the visible part costs.
+      className={`group min-w-0 ${streaming ? '' : '[contain-intrinsic-size:auto_240px] [content-visibility:auto]'}`}
+    >
       {omitted > 0 ? (
         <p className="mb-2 text-xs text-muted-foreground" data-testid="context-omitted">
           {omitted} earlier {omitted === 1 ? 'message was' : 'messages were'} left out to fit the context window.

@@ -30,6 +30,7 @@ export default async function ConversationPage({ params }: Props) {
       resume={resume}
       maxMessageChars={getConfig().MAX_MESSAGE_CHARS}
       info={{ usage: conversation.usage, context: conversation.context }}
+      hasOlder={conversation.hasOlder}
       settings={conversation.settings}
       defaults={conversation.defaults}
     />

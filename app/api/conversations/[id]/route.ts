@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import { apiRoute } from '@/lib/api/route';
 import { parseWith, readJson } from '@/lib/api/request';
 import { conversationIdSchema, remove, requireConversation, update, updateSchema } from '@/lib/conversations';
@@ -5,10 +6,16 @@ import { appDb, getConfig } from '@/lib/server';
 
 type Params = { id: string };
 
-/** The conversation with the messages of its active branch, its settings, usage and context. */
-export const GET = apiRoute<Params>(async (_request, params) => {
+const detailQuery = z.object({ limit: z.coerce.number().int().min(1).max(1_000_000).optional() });
+
+/**
+ * The conversation with the messages of its active branch (all of them, or the newest `?limit=`),
+ * its settings, usage and context.
+ */
+export const GET = apiRoute<Params>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
-  return Response.json(requireConversation(appDb(), getConfig(), id));
+  const { limit } = parseWith(detailQuery, Object.fromEntries(new URL(request.url).searchParams));
+  return Response.json(requireConversation(appDb(), getConfig(), id, { pageSize: limit ?? Number.MAX_SAFE_INTEGER }));
 });
 
 /** `{ title?, pinned?, settings? }` */
