@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { assistantMessages, send, standinRequestFor, uniqueWord, waitForReplyDone } from './helpers';
+import { assistantMessages, send, standinRequestFor, startConversation, uniqueWord, userMessages, waitForReplyDone } from './helpers';
 
 /** Replies belong to the server: a closed tab or a reload never loses them. */
 
@@ -55,4 +55,32 @@ test('reloading twice while a reply streams: it keeps streaming and ends with ex
   const shown = (await assistantMessages(page).last().innerText()).trim().split(/\s+/);
   expect(shown).toEqual(words);
   expect((await standinRequestFor(word))?.model).toBe('qwen-turbo');
+});
+
+test('two tabs on one conversation: both see the reply finish, and Stop in either stops it', async ({ context, request }) => {
+  const word = uniqueWord('tabs');
+  const a = await context.newPage();
+  const id = await startConversation(a, `hello ${word}`);
+  const b = await context.newPage();
+  await b.goto(`/chat/${id}`);
+  await expect(userMessages(b)).toHaveCount(1);
+
+  // Tab A sends; tab B, idle, notices and shows the same reply streaming to the end.
+  await send(a, `slow ${word} [[tokens=80]] [[delay=40]]`);
+  await expect(userMessages(b)).toHaveCount(2, { timeout: 10_000 });
+  await expect(b.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+  await waitForReplyDone(a);
+  await waitForReplyDone(b);
+  const stored = (await storedReply(request, id)).parts[0]!.text.trim();
+  await expect(assistantMessages(a).last()).toHaveText(stored);
+  await expect(assistantMessages(b).last()).toHaveText(stored);
+
+  // Tab A sends again; Stop in tab B stops it for both.
+  await send(a, `stop from b ${word} [[tokens=400]] [[delay=40]]`);
+  await expect(b.getByRole('button', { name: 'Stop', exact: true })).toBeVisible({ timeout: 10_000 });
+  await b.getByRole('button', { name: 'Stop', exact: true }).click();
+  await expect(a.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
+  await expect(a.getByTestId('assistant-turn').last().getByTestId('message-status')).toHaveText('Stopped');
+  await expect.poll(async () => (await storedReply(request, id)).metadata.status).toBe('stopped');
+  await expect.poll(async () => (await standinRequestFor(`stop from b ${word}`))?.aborted).toBe(true);
 });

@@ -67,7 +67,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     [],
   );
 
-  const { messages, sendMessage, regenerate, stop, status, error, setMessages, clearError } = useChat<ChatUIMessage>({
+  const { messages, sendMessage, regenerate, stop, status, error, setMessages, clearError, resumeStream } = useChat<ChatUIMessage>({
     id,
     messages: initialMessages,
     transport,
@@ -99,6 +99,35 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       setHasOlder(detail.hasOlder);
     }
   }
+
+  // Another tab may send, regenerate or switch versions in this conversation: while idle and
+  // visible, look every few seconds, and rejoin a reply being written elsewhere.
+  useEffect(() => {
+    if (!created.current && messages.length === 0) return;
+    let cancelled = false;
+    async function check() {
+      if (cancelled || document.visibilityState !== 'visible' || statusRef.current !== 'ready') return;
+      const res = await fetch(`/api/chat/${id}/active`).catch(() => undefined);
+      if (!res?.ok || cancelled || statusRef.current !== 'ready') return;
+      const state = (await res.json()) as { generating: boolean; messageId: string | null; leafId: string | null };
+      const localLast = messagesRef.current.at(-1)?.id ?? null;
+      if (state.generating) {
+        await refresh();
+        if (!cancelled && statusRef.current === 'ready') void resumeStream();
+      } else if (state.leafId && state.leafId !== localLast) {
+        await refresh();
+      }
+    }
+    const timer = setInterval(() => void check(), 2500);
+    const onVisible = () => void check();
+    document.addEventListener('visibilitychange', onVisible);
+    return () => {
+      cancelled = true;
+      clearInterval(timer);
+      document.removeEventListener('visibilitychange', onVisible);
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [id, messages.length === 0]);
 
   const loadingOlder = useRef(false);
   /** Prepends the previous page of the branch, keeping the view where it was. */
