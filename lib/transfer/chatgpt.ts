@@ -241,6 +241,7 @@ export function convertChatGptConversation(raw: unknown, newId: () => string, no
       promptTokens: null,
       completionTokens: null,
       cachedTokens: null,
+      contextOmitted: null,
       createdAt,
       updatedAt: Math.max(createdAt, ms(message.update_time) ?? createdAt),
     });

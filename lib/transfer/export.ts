@@ -37,6 +37,7 @@ function toExportedMessage(m: MessageRow): ExportedMessage {
     promptTokens: m.promptTokens,
     completionTokens: m.completionTokens,
     cachedTokens: m.cachedTokens,
+    contextOmitted: m.contextOmitted,
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
   };

@@ -12,7 +12,7 @@ import { idSchema } from '@/lib/chat/ids';
  *   "conversations": [{ "id", "title", "createdAt", "updatedAt", "pinnedAt", "settings", "currentLeafId",
  *     "source", "sourceId",
  *     "messages": [{ "id", "parentId", "role", "content", "status", "error", "model",
- *                    "promptTokens", "completionTokens", "cachedTokens", "createdAt", "updatedAt" }] }] }
+ *                    "promptTokens", "completionTokens", "cachedTokens", "contextOmitted", "createdAt", "updatedAt" }] }] }
  * ```
  *
  * Messages are listed parents first. `format`, `version` and `exportedAt` come before
@@ -32,6 +32,8 @@ export type ExportedMessage = {
   promptTokens: number | null;
   completionTokens: number | null;
   cachedTokens: number | null;
+  /** How many of the oldest messages were left out of the request for this reply to fit the context window. */
+  contextOmitted: number | null;
   createdAt: number;
   updatedAt: number;
 };
@@ -75,6 +77,7 @@ export const exportedMessageSchema = z.object({
   promptTokens: tokens,
   completionTokens: tokens,
   cachedTokens: tokens,
+  contextOmitted: tokens,
   createdAt: time,
   updatedAt: time.optional(),
 });

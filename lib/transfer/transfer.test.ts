@@ -64,7 +64,7 @@ function seed(target: DB): void {
   beginTurn(target, { conversationId: 'conv-a', title: 'Tea and coffee', user: { id: 'u1', content: 'Tea or coffee?' }, assistantId: 'a1', model: 'qwen-turbo', now: T0 });
   finishReply(target, 'a1', { content: 'Both are fine.', status: 'complete', usage: { promptTokens: 12, completionTokens: 4, cachedTokens: 0 } }, T0 + 50);
   beginTurn(target, { conversationId: 'conv-a', title: '', user: { id: 'u2', content: 'Which has more caffeine?' }, assistantId: 'a2', model: 'qwen-turbo', now: T0 + 1000 });
-  finishReply(target, 'a2', { content: 'Coffee, usually.', status: 'complete', usage: { promptTokens: 30, completionTokens: 5, cachedTokens: 12 } }, T0 + 1100);
+  finishReply(target, 'a2', { content: 'Coffee, usually.', status: 'complete', usage: { promptTokens: 30, completionTokens: 5, cachedTokens: 12 }, contextOmitted: 2 }, T0 + 1100);
   // A regenerated reply (a sibling of a2) that failed, then an edited question (a sibling of u2).
   beginTurn(target, { conversationId: 'conv-a', title: '', user: null, regenerateFrom: 'u2', assistantId: 'a2b', model: 'qwen-plus', now: T0 + 2000 });
   finishReply(target, 'a2b', { content: 'Cof', status: 'error', error: 'The connection to the model was lost.' }, T0 + 2100);
@@ -104,6 +104,7 @@ describe('export', () => {
       promptTokens: 30,
       completionTokens: 5,
       cachedTokens: 12,
+      contextOmitted: 2,
       createdAt: T0 + 1001,
       updatedAt: T0 + 1100,
     });
