@@ -114,6 +114,38 @@ describe('loadConversation', () => {
   });
 });
 
+describe('loadConversation: a message to open at (search results)', () => {
+  function longChat(turns: number) {
+    for (let i = 0; i < turns; i++) {
+      beginTurn(db, { conversationId: 'long', title: 'Long', user: { id: `u${i}`, content: `q${i}` }, assistantId: `a${i}`, model: 'm', now: T0 + i * 10 });
+      finishReply(db, `a${i}`, { content: `r${i}`, status: 'complete' }, T0 + i * 10 + 5);
+    }
+  }
+
+  it('an older message is included, with the page starting a few messages before it and running to the end', () => {
+    longChat(100); // 200 messages
+    const plain = loadConversation(db, config, 'long')!;
+    expect(plain.messages.map((m) => m.id)).not.toContain('u5');
+    const opened = loadConversation(db, config, 'long', { include: 'u5' })!;
+    const ids = opened.messages.map((m) => m.id);
+    expect(ids[0]).toBe('u0');
+    expect(ids).toContain('u5');
+    expect(ids.at(-1)).toBe('a99');
+    expect(ids).toHaveLength(200);
+    expect(opened.hasOlder).toBe(false);
+    const later = loadConversation(db, config, 'long', { include: 'u40' })!;
+    expect(later.messages[0]!.id).toBe('u35');
+    expect(later.hasOlder).toBe(true);
+  });
+
+  it('a message already in the newest page, or not on the branch, changes nothing', () => {
+    longChat(100);
+    const plain = loadConversation(db, config, 'long')!.messages.map((m) => m.id);
+    expect(loadConversation(db, config, 'long', { include: 'a99' })!.messages.map((m) => m.id)).toEqual(plain);
+    expect(loadConversation(db, config, 'long', { include: 'nope' })!.messages.map((m) => m.id)).toEqual(plain);
+  });
+});
+
 describe('rename', () => {
   it('renames and returns the summary', () => {
     insertConversation(db, { id: 'r1', title: 'Old', updatedAt: T0 });

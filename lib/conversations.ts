@@ -103,12 +103,21 @@ export function loadConversation(
   db: DB,
   config: AppConfig,
   id: string,
-  { pageSize = MESSAGE_PAGE }: { pageSize?: number } = {},
+  {
+    pageSize = MESSAGE_PAGE,
+    include,
+  }: {
+    pageSize?: number;
+    /** A message the page must contain when it is on the active branch (a search result, ?m=). */
+    include?: string;
+  } = {},
 ): ConversationDetail | undefined {
   const conversation = getConversation(db, id);
   if (!conversation) return undefined;
   const path = getActivePath(db, conversation.currentLeafId);
-  const page = path.slice(-pageSize);
+  // Normally the newest pageSize messages; to reach an older `include`, start a few messages before it.
+  const at = include ? path.findIndex((m) => m.id === include) : -1;
+  const page = path.slice(at >= 0 ? Math.max(0, Math.min(path.length - pageSize, at - 10)) : -pageSize);
   const branches = getBranchInfo(db, id, page);
   const own = readStoredSettings(conversation.settings);
   const defaults = defaultSettings(config);

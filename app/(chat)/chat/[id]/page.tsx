@@ -5,10 +5,11 @@ import { idSchema } from '@/lib/chat/ids';
 import { loadConversation } from '@/lib/conversations';
 import { appDb, getConfig } from '@/lib/server';
 
-type Props = { params: Promise<{ id: string }> };
+type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ m?: string | string[] }> };
 
-function load(id: string) {
-  return idSchema.safeParse(id).success ? loadConversation(appDb(), getConfig(), id) : undefined;
+/** `include`: a message to open at (a search result, ?m=), loaded even when older than the first page. */
+function load(id: string, include?: string) {
+  return idSchema.safeParse(id).success ? loadConversation(appDb(), getConfig(), id, { include }) : undefined;
 }
 
 export async function generateMetadata({ params }: Props): Promise<Metadata> {
@@ -16,9 +17,10 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
   return { title: conversation ? `${conversation.title} · Qwen Chat` : 'Not found · Qwen Chat' };
 }
 
-export default async function ConversationPage({ params }: Props) {
+export default async function ConversationPage({ params, searchParams }: Props) {
   const { id } = await params;
-  const conversation = load(id);
+  const { m } = await searchParams;
+  const conversation = load(id, typeof m === 'string' ? m : undefined);
   if (!conversation) notFound();
   const resume = conversation.generating || conversation.messages.at(-1)?.metadata?.status === 'streaming';
   return (
