@@ -65,6 +65,25 @@ test.describe('search', () => {
     await expect(results(page)).toHaveCount(0);
   });
 
+  test('in a chat longer than the first page, an early message is loaded and opened', async ({ page, request }) => {
+    test.setTimeout(90_000);
+    const word = uniqueWord('pulsar');
+    const id = uniqueWord('search');
+    await turn(request, id, `start [[reply=${encodeAll(`Early on we talked about ${word}.`)}]]`);
+    // 110 more messages: the page opens with the newest 100, so the match is not among them.
+    for (let i = 0; i < 55; i++) await turn(request, id, `turn ${i} [[reply=ok%20${i}]]`);
+
+    await page.goto('/');
+    await searchBox(page).fill(word);
+    const hit = results(page).getByRole('link');
+    await expect(hit).toHaveCount(1);
+    await hit.click();
+    await expect(page).toHaveURL(new RegExp(`/chat/${id}\\?m=`));
+    const message = page.locator('[data-message-id][data-highlighted]');
+    await expect(message).toContainText(`Early on we talked about ${word}.`);
+    await expect(message).toBeInViewport();
+  });
+
   test('a Chinese substring in the middle of a sentence', async ({ page, request }) => {
     const han = uniqueHan();
     const id = uniqueWord('search');
