@@ -201,7 +201,7 @@ test.describe('the API key stays on the server', () => {
     expect(scripts.length, 'scripts were collected').toBeGreaterThan(3);
     for (const { url, text } of loaded) expect(text.includes(E2E_API_KEY), url).toBe(false);
 
-    const files = listFiles(join(process.cwd(), '.next', 'static'));
+    const files = listFiles(join(process.cwd(), process.env.NEXT_DIST_DIR || '.next', 'static'));
     expect(files.filter((f) => f.endsWith('.js')).length).toBeGreaterThan(3);
     for (const file of files) expect(readFileSync(file).toString('latin1').includes(E2E_API_KEY), file).toBe(false);
   });
