@@ -1,6 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
 import { Toaster } from 'sonner';
+import { ThemeScript } from '@/components/theme/theme-script';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -15,10 +16,14 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // that Next.js must put on the page's scripts, and a page prerendered at build time has none.
   await connection();
   return (
-    <html lang="en">
+    // The theme script sets a class on <html> before React hydrates; that difference is expected.
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <ThemeScript />
+      </head>
       <body className="antialiased">
         {children}
-        <Toaster position="bottom-right" closeButton />
+        <Toaster position="bottom-right" closeButton theme="system" />
       </body>
     </html>
   );

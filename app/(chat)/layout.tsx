@@ -1,5 +1,7 @@
 import { connection } from 'next/server';
 import { DemoBanner } from '@/components/demo-banner';
+import { Suspense } from 'react';
+import { SidebarDrawer } from '@/components/sidebar/drawer';
 import { Sidebar } from '@/components/sidebar/sidebar';
 import { listPage } from '@/lib/conversations';
 import { appDb, getConfig } from '@/lib/server';
@@ -9,12 +11,16 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
   const page = listPage(appDb(), { limit: 50 });
   return (
     <div className="flex h-dvh overflow-hidden">
-      <Sidebar
-        initialItems={page.conversations}
-        initialCursor={page.nextCursor}
-        initialPinned={page.pinned}
-        canSignOut={Boolean(getConfig().APP_PASSWORD)}
-      />
+      <Suspense>
+        <SidebarDrawer>
+          <Sidebar
+            initialItems={page.conversations}
+            initialCursor={page.nextCursor}
+            initialPinned={page.pinned}
+            canSignOut={Boolean(getConfig().APP_PASSWORD)}
+          />
+        </SidebarDrawer>
+      </Suspense>
       <main className="flex min-w-0 flex-1 flex-col">
         {getConfig().demo ? <DemoBanner /> : null}
         <div className="min-h-0 flex-1">{children}</div>

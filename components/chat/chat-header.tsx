@@ -1,5 +1,7 @@
 'use client';
 
+import { DrawerButton } from '@/components/sidebar/drawer';
+import { ThemeSelect } from '@/components/theme/theme-select';
 import { formatUsd } from '@/lib/cost';
 
 export type ConversationInfo = {
@@ -14,7 +16,8 @@ export function ChatHeader({ info, onOpenSettings, hasSettings }: { info?: Conve
   const share = info ? Math.min(1, info.context.tokens / info.context.window) : 0;
   const total = info ? info.usage.promptTokens + info.usage.completionTokens : 0;
   return (
-    <div className="flex items-center justify-end gap-3 border-b border-border px-4 py-1.5 text-xs text-muted-foreground">
+    <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b border-border px-4 py-1.5 text-xs text-muted-foreground">
+      <DrawerButton />
       {info ? (
         <>
           <span data-testid="usage-total" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
@@ -35,6 +38,7 @@ export function ChatHeader({ info, onOpenSettings, hasSettings }: { info?: Conve
           </span>
         </>
       ) : null}
+      <ThemeSelect />
       <button
         type="button"
         onClick={onOpenSettings}

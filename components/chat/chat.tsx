@@ -2,10 +2,13 @@
 
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
+import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
 import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
+import { setDrawerOpen } from '@/components/sidebar/drawer';
+import { startNewChat } from './new-chat-store';
 import type { ConversationSettings } from '@/lib/chat/settings';
 import { titleFromMessage } from '@/lib/chat/title';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
@@ -41,6 +44,7 @@ type Detail = ConversationInfo & {
 
 export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...props }: ChatProps) {
   const composer = useRef<ComposerHandle>(null);
+  const router = useRouter();
   const created = useRef(!isNew);
   const [info, setInfo] = useState(props.info);
   const [settings, setSettings] = useState(props.settings);
@@ -129,6 +133,33 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [id, messages.length === 0]);
 
+  // Keyboard: Esc stops a reply; Ctrl/Cmd+Shift+O starts a new chat; Ctrl/Cmd+K goes to search.
+  useEffect(() => {
+    function onKey(e: KeyboardEvent) {
+      const mod = e.ctrlKey || e.metaKey;
+      if (e.key === 'Escape' && !e.defaultPrevented && !document.querySelector('[role="dialog"]')) {
+        if (statusRef.current === 'streaming' || statusRef.current === 'submitted') {
+          e.preventDefault();
+          latest.current.stopReply();
+        }
+      } else if (mod && e.shiftKey && e.key.toLowerCase() === 'o') {
+        e.preventDefault();
+        startNewChat();
+        router.push('/');
+      } else if (mod && !e.shiftKey && e.key.toLowerCase() === 'k') {
+        const search = document.querySelector<HTMLInputElement>('input[aria-label="Search conversations"]');
+        if (search) {
+          e.preventDefault();
+          setDrawerOpen(true);
+          search.focus();
+          search.select();
+        }
+      }
+    }
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, [router]);
+
   const loadingOlder = useRef(false);
   /** Prepends the previous page of the branch, keeping the view where it was. */
   async function loadOlder() {
@@ -162,8 +193,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   }, [hasOlder, scrollRef]);
 
   // Handlers stay one object for the chat's life so memoised messages don't re-render while streaming.
-  const latest = useRef({ editMessage, regenerateFrom, showVersion, loadOlder });
-  latest.current = { editMessage, regenerateFrom, showVersion, loadOlder };
+  const latest = useRef({ editMessage, regenerateFrom, showVersion, loadOlder, stopReply });
+  latest.current = { editMessage, regenerateFrom, showVersion, loadOlder, stopReply };
   const handlers = useMemo<MessageHandlers>(
     () => ({
       onEdit: (messageId, text) => latest.current.editMessage(messageId, text),

@@ -3,7 +3,7 @@
 import Link from 'next/link';
 import { usePathname, useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef } from 'react';
-import { startNewChat } from '@/components/chat/new-chat';
+import { startNewChat } from '@/components/chat/new-chat-store';
 import { groupByDate } from '@/lib/date-groups';
 import { ConversationActions } from './conversation-actions';
 import { conversationStore, useConversations, type ConversationListItem } from './conversation-store';
