@@ -47,9 +47,13 @@ test('import a ChatGPT export: progress, report, the conversation opens on its a
   await reportDialog(page).getByRole('button', { name: 'Close' }).click();
   await page.unroute('**/api/import');
 
-  // The list was reloaded: the imported chat is there (its ChatGPT date puts it under Older).
+  // The list was reloaded: the imported chat is there (its ChatGPT date puts it under Older, which
+  // may be pages down when other tests have filled this database: scroll, as a user would).
   const entry = sidebar(page).getByRole('link', { name: `Paris ${word}` });
-  await expect(entry).toBeVisible();
+  await expect(async () => {
+    await sidebar(page).evaluate((nav) => nav.scrollTo({ top: nav.scrollHeight }));
+    await expect(entry).toBeVisible({ timeout: 1_000 });
+  }).toPass({ timeout: 20_000 });
   await entry.click();
   await expect(page).toHaveURL(/\/chat\/[A-Za-z0-9_-]+$/);
   // The active branch is ChatGPT's current_node: the first version of the reply, not the edit.
