@@ -87,21 +87,58 @@ export class Generation {
     this.resolveDone(outcome);
   }
 
-  /** A stream of the whole reply so far, then the rest live. Cancelling it never stops the generation. */
+  /**
+   * A stream of the whole reply so far, then the rest live. Cancelling it never stops the generation.
+   * Chunks that arrive faster than one event-loop turn are sent together, text deltas merged: a
+   * fast upstream then costs one SSE event per batch instead of one per token, and a slow one
+   * (a person-speed model) still gets every token at once.
+   */
   subscribe(): ReadableStream<UIMessageChunk> {
     let listener: Listener | undefined;
+    let pending: UIMessageChunk[] = [];
+    let closing = false;
+    let scheduled = false;
     return new ReadableStream<UIMessageChunk>({
       start: (controller) => {
-        for (const chunk of this.chunks) controller.enqueue(chunk);
+        for (const chunk of mergeTextDeltas(this.chunks)) controller.enqueue(chunk);
         if (this.ended) return controller.close();
-        listener = (chunk) => (chunk ? controller.enqueue(chunk) : controller.close());
+        const flush = () => {
+          scheduled = false;
+          if (!listener) return; // cancelled meanwhile
+          for (const chunk of mergeTextDeltas(pending)) controller.enqueue(chunk);
+          pending = [];
+          if (closing) controller.close();
+        };
+        listener = (chunk) => {
+          if (chunk) pending.push(chunk);
+          else closing = true;
+          if (!scheduled) {
+            scheduled = true;
+            setImmediate(flush);
+          }
+        };
         this.listeners.add(listener);
       },
       cancel: () => {
         if (listener) this.listeners.delete(listener);
+        listener = undefined;
       },
     });
   }
+}
+
+/** Joins runs of text deltas of the same text part into one chunk; everything else passes as is. */
+export function mergeTextDeltas(chunks: readonly UIMessageChunk[]): UIMessageChunk[] {
+  const out: UIMessageChunk[] = [];
+  for (const chunk of chunks) {
+    const last = out[out.length - 1];
+    if (chunk.type === 'text-delta' && last?.type === 'text-delta' && last.id === chunk.id) {
+      out[out.length - 1] = { ...last, delta: last.delta + chunk.delta };
+    } else {
+      out.push(chunk);
+    }
+  }
+  return out;
 }
 
 const registry = ((globalThis as unknown as { __generations?: Map<string, Generation> }).__generations ??= new Map());

@@ -1,6 +1,6 @@
-import { createUIMessageStreamResponse } from 'ai';
 import { apiRoute } from '@/lib/api/route';
 import { readJson } from '@/lib/api/request';
+import { uiStreamResponse } from '@/lib/chat/stream-response';
 import { chatRequestSchema, startTurn } from '@/lib/chat/turn';
 import { enforceChatRateLimit } from '@/lib/security/chat-limit';
 import { appDb, getConfig } from '@/lib/server';
@@ -11,8 +11,5 @@ export const POST = apiRoute(async (request) => {
   const config = getConfig();
   const body = await readJson(request, chatRequestSchema, config.MAX_BODY_BYTES);
   const turn = startTurn(appDb(), config, body);
-  return createUIMessageStreamResponse({
-    stream: turn.generation.subscribe(),
-    headers: { 'x-conversation-id': turn.conversationId },
-  });
+  return uiStreamResponse(turn.generation.subscribe(), { 'x-conversation-id': turn.conversationId });
 });

@@ -1,8 +1,8 @@
-import { createUIMessageStreamResponse } from 'ai';
 import { apiRoute } from '@/lib/api/route';
 import { parseWith } from '@/lib/api/request';
 import { activeGeneration } from '@/lib/chat/generation';
 import { idSchema } from '@/lib/chat/ids';
+import { uiStreamResponse } from '@/lib/chat/stream-response';
 
 /**
  * Rejoins the reply being generated in a conversation: the whole reply so far, then live.
@@ -12,5 +12,5 @@ export const GET = apiRoute<{ id: string }>(async (_request, params) => {
   const id = parseWith(idSchema, params.id);
   const generation = activeGeneration(id);
   if (!generation) return new Response(null, { status: 204 });
-  return createUIMessageStreamResponse({ stream: generation.subscribe() });
+  return uiStreamResponse(generation.subscribe());
 });
