@@ -475,6 +475,17 @@ export function seedDatabase(path: string, options: SeedOptions): SeedResult {
   };
 }
 
+/** How many messages a word-index query matches (to describe benchmark queries). */
+export function countSearchMatches(path: string, ftsQuery: string, index: 'messages_fts' | 'messages_trigram' = 'messages_fts'): number {
+  const sqlite = new Database(path, { readonly: true });
+  try {
+    const row = sqlite.prepare(`SELECT count(*) AS n FROM ${index} WHERE ${index} MATCH ?`).get(ftsQuery) as { n: number };
+    return row.n;
+  } finally {
+    sqlite.close();
+  }
+}
+
 // `tsx db/seed.ts FILE [conversations] [messages] [longConversation]`
 if (process.argv[1] && /[\\/]db[\\/]seed\.ts$/.test(process.argv[1])) {
   const [file, conversations = '10000', messages = '1000000', long = '2000'] = process.argv.slice(2);

@@ -1,0 +1,172 @@
+/**
+ * Front end: first-load JavaScript of `/` and `/chat/[id]` (every `<script src>` of the served HTML,
+ * each file gzipped at level 9 like Next's old build report, summed), and layout shift while a reply
+ * streams, measured in Chromium with a PerformanceObserver for 'layout-shift'.
+ */
+import { chromium, type Page } from '@playwright/test';
+import { gzipSync } from 'node:zlib';
+import type { AppServer, BenchContext, Row } from '../lib/context';
+import { fetchBuffer } from '../lib/http';
+import { round } from '../lib/stats';
+
+const KB = 1024;
+
+async function scriptsOf(ctx: BenchContext, app: AppServer, path: string): Promise<{ files: Map<string, { raw: number; gzip: number }>; html: number }> {
+  const page = await fetchBuffer(`${app.url}${path}`, { agent: ctx.appAgent });
+  if (page.status !== 200) throw new Error(`GET ${path}: HTTP ${page.status}`);
+  const html = page.body.toString('utf8');
+  const files = new Map<string, { raw: number; gzip: number }>();
+  for (const match of html.matchAll(/<script\b([^>]*)>/gi)) {
+    const attrs = match[1] ?? '';
+    // Modern browsers skip noModule polyfills.
+    if (/\bnomodule\b/i.test(attrs)) continue;
+    const src = /\bsrc="([^"]+)"/i.exec(attrs)?.[1];
+    if (!src || files.has(src)) continue;
+    const file = await fetchBuffer(new URL(src, app.url).href, { agent: ctx.appAgent, decode: false });
+    if (file.status !== 200) throw new Error(`GET ${src}: HTTP ${file.status}`);
+    files.set(src, { raw: file.body.length, gzip: gzipSync(file.body, { level: 9 }).length });
+  }
+  return { files, html: page.body.length };
+}
+
+function sum(files: Map<string, { raw: number; gzip: number }>, key: 'raw' | 'gzip', only?: (src: string) => boolean): number {
+  let total = 0;
+  for (const [src, size] of files) if (!only || only(src)) total += size[key];
+  return total;
+}
+
+interface Shift {
+  value: number;
+  t: number;
+  recent: boolean;
+  sources: string[];
+}
+
+interface ClsResult {
+  /** Every shift from pressing Send until the reply has finished rendering. */
+  streaming: number;
+  /** The same, without shifts within 500 ms of the click (the web-vitals definition of CLS). */
+  standard: number;
+  /** Shifts before sending: page load and 1.5 s idle. */
+  before: number;
+  count: number;
+  sources: string[];
+  lazyJsGzip: number;
+}
+
+async function streamAndWatch(page: Page, url: string, message: string): Promise<ClsResult> {
+  const lazy = new Set<string>();
+  let sent = false;
+  page.on('response', (res) => {
+    if (sent && res.url().endsWith('.js')) lazy.add(res.url());
+  });
+  await page.goto(url, { waitUntil: 'networkidle' });
+  const composer = page.getByRole('textbox', { name: 'Message' });
+  await composer.waitFor();
+  await page.waitForTimeout(1_500);
+  await composer.fill(message);
+  const sendAt = await page.evaluate(() => performance.now());
+  sent = true;
+  await page.getByRole('button', { name: 'Send', exact: true }).click();
+  await page.getByRole('button', { name: 'Stop', exact: true }).waitFor({ state: 'visible', timeout: 10_000 }).catch(() => undefined);
+  await page.getByRole('button', { name: 'Stop', exact: true }).waitFor({ state: 'detached', timeout: 60_000 });
+  // Code highlighting and late fonts land after the text: give them time to shift things if they do.
+  await page.waitForTimeout(1_500);
+  const shifts = await page.evaluate(() => (window as unknown as { __benchShifts: Shift[] }).__benchShifts);
+  const after = shifts.filter((s) => s.t >= sendAt);
+  let lazyJsGzip = 0;
+  for (const src of lazy) {
+    const res = await page.request.get(src);
+    lazyJsGzip += gzipSync(await res.body(), { level: 9 }).length;
+  }
+  return {
+    streaming: after.reduce((s, x) => s + x.value, 0),
+    standard: after.filter((s) => !s.recent).reduce((s, x) => s + x.value, 0),
+    before: shifts.filter((s) => s.t < sendAt).reduce((s, x) => s + x.value, 0),
+    count: after.length,
+    sources: [...new Set(after.flatMap((s) => s.sources))].slice(0, 5),
+    lazyJsGzip,
+  };
+}
+
+export async function frontendSuite(ctx: BenchContext, app: AppServer, existingChatId: string): Promise<Row[]> {
+  const rows: Row[] = [];
+  const home = await scriptsOf(ctx, app, '/');
+  const chat = await scriptsOf(ctx, app, `/chat/${existingChatId}`);
+  const shared = (src: string) => home.files.has(src) && chat.files.has(src);
+  for (const [id, path, s] of [
+    ['frontend.js.home', '/', home],
+    ['frontend.js.chat', '/chat/[id]', chat],
+  ] as const) {
+    const gzip = sum(s.files, 'gzip');
+    rows.push({
+      id,
+      area: 'Front end',
+      figure: `first-load JS of ${path} (gzip)`,
+      unit: 'KB',
+      value: round(gzip / KB, 1),
+      budget: { text: '≤ 250', pass: gzip / KB <= 250 },
+      baseline: `shared by both pages: ${round(sum(s.files, 'gzip', shared) / KB, 1)} KB`,
+      samples: s.files.size,
+      note: `${s.files.size} scripts, ${round(sum(s.files, 'raw') / KB, 0)} KB before gzip; HTML ${round(s.html / KB, 0)} KB`,
+    });
+  }
+
+  ctx.log('  layout shift while replies stream (Chromium)');
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  try {
+    const scenarios = [
+      { id: 'frontend.cls.new', figure: 'layout shift while a reply streams: new chat, markdown reply', url: '/', message: 'markdown [[delay=10]]' },
+      { id: 'frontend.cls.code', figure: 'layout shift: 50-message chat, code reply', url: `/chat/${existingChatId}`, message: 'code [[delay=10]]' },
+      { id: 'frontend.cls.long', figure: 'layout shift: new chat, long reply (scrolls)', url: '/', message: 'long [[delay=4]]' },
+    ];
+    for (const sc of scenarios) {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: app.url });
+      await context.addInitScript(() => {
+        const w = window as unknown as { __benchShifts: unknown[] };
+        w.__benchShifts = [];
+        const describe = (node: Node | null | undefined): string => {
+          if (!node || !(node instanceof Element)) return node?.nodeName ?? '?';
+          const cls = typeof node.className === 'string' ? node.className.split(/\s+/).slice(0, 3).join('.') : '';
+          return `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ''}${cls ? `.${cls}` : ''}`;
+        };
+        new PerformanceObserver((list) => {
+          for (const entry of list.getEntries()) {
+            const e = entry as PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] };
+            w.__benchShifts.push({ value: e.value, t: e.startTime, recent: e.hadRecentInput, sources: (e.sources ?? []).map((s) => describe(s.node)) });
+          }
+        }).observe({ type: 'layout-shift', buffered: true });
+      });
+      const page = await context.newPage();
+      const result = await streamAndWatch(page, sc.url, sc.message);
+      await context.close();
+      rows.push({
+        id: sc.id,
+        area: 'Front end',
+        figure: sc.figure,
+        unit: 'CLS',
+        value: round(result.streaming, 4),
+        budget: { text: '≤ 0.01 (none visible)', pass: result.streaming <= 0.01 },
+        baseline: `before sending (load + 1.5 s idle): ${round(result.before, 4)}`,
+        note:
+          `${result.count} shift(s); web-vitals CLS (excluding 500 ms after the click) ${round(result.standard, 4)}` +
+          (result.sources.length ? `; moved: ${result.sources.join(', ')}` : '') +
+          (result.lazyJsGzip ? `; JS loaded on demand during the reply: ${round(result.lazyJsGzip / KB, 1)} KB gzip` : ''),
+      });
+    }
+  } finally {
+    await browser.close();
+  }
+  return rows;
+}
