@@ -99,7 +99,7 @@ export function snapshotBuild(root: string, dir: string): string {
   cpSync(join(root, '.next'), join(dir, '.next'), {
     recursive: true,
     verbatimSymlinks: true,
-    filter: (src) => !/^(cache|trace|trace-build|diagnostics|lock)(\/|$)/.test(relative(join(root, '.next'), src)),
+    filter: (src) => !/^(cache|trace|trace-build|lock)(\/|$)/.test(relative(join(root, '.next'), src)),
   });
   symlinkSync(join(root, 'node_modules'), join(dir, 'node_modules'), 'dir');
   return dir;

@@ -4,6 +4,8 @@
  * streams, measured in Chromium with a PerformanceObserver for 'layout-shift'.
  */
 import { chromium, type Page } from '@playwright/test';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AppServer, BenchContext, Row } from '../lib/context';
 import { fetchBuffer } from '../lib/http';
@@ -27,6 +29,18 @@ async function scriptsOf(ctx: BenchContext, app: AppServer, path: string): Promi
     files.set(src, { raw: file.body.length, gzip: gzipSync(file.body, { level: 9 }).length });
   }
   return { files, html: page.body.length };
+}
+
+/** The build's own first-load list (.next/diagnostics/route-bundle-stats.json), gzipped the same way, as a cross-check. */
+function buildStats(workdir: string, route: string): { files: number; gzip: number } | undefined {
+  const path = join(workdir, '.next', 'diagnostics', 'route-bundle-stats.json');
+  if (!existsSync(path)) return undefined;
+  const stats = JSON.parse(readFileSync(path, 'utf8')) as { route: string; firstLoadChunkPaths: string[] }[];
+  const entry = stats.find((s) => s.route === route);
+  if (!entry) return undefined;
+  let gzip = 0;
+  for (const file of entry.firstLoadChunkPaths) gzip += gzipSync(readFileSync(join(workdir, file)), { level: 9 }).length;
+  return { files: entry.firstLoadChunkPaths.length, gzip };
 }
 
 function sum(files: Map<string, { raw: number; gzip: number }>, key: 'raw' | 'gzip', only?: (src: string) => boolean): number {
@@ -99,6 +113,7 @@ export async function frontendSuite(ctx: BenchContext, app: AppServer, existingC
     ['frontend.js.chat', '/chat/[id]', chat],
   ] as const) {
     const gzip = sum(s.files, 'gzip');
+    const own = buildStats(ctx.workdir, path);
     rows.push({
       id,
       area: 'Front end',
@@ -108,7 +123,9 @@ export async function frontendSuite(ctx: BenchContext, app: AppServer, existingC
       budget: { text: '≤ 250', pass: gzip / KB <= 250 },
       baseline: `shared by both pages: ${round(sum(s.files, 'gzip', shared) / KB, 1)} KB`,
       samples: s.files.size,
-      note: `${s.files.size} scripts, ${round(sum(s.files, 'raw') / KB, 0)} KB before gzip; HTML ${round(s.html / KB, 0)} KB`,
+      note:
+        `${s.files.size} scripts, ${round(sum(s.files, 'raw') / KB, 0)} KB before gzip; HTML ${round(s.html / KB, 0)} KB` +
+        (own ? `; the build's own first-load list (route-bundle-stats.json): ${own.files} files, ${round(own.gzip / KB, 1)} KB gzip` : ''),
     });
   }
 
