@@ -60,7 +60,12 @@ export const messages = sqliteTable(
       .notNull()
       .default(sql`(unixepoch() * 1000)`),
   },
-  (t) => [index('messages_conversation_idx').on(t.conversationId, t.createdAt), index('messages_parent_idx').on(t.parentId)],
+  (t) => [
+    index('messages_conversation_idx').on(t.conversationId, t.createdAt),
+    index('messages_parent_idx').on(t.parentId),
+    // Start-up looks for replies left streaming by a crash; only those rows are in this index.
+    index('messages_streaming_idx').on(t.status).where(sql`${t.status} = 'streaming'`),
+  ],
 );
 
 export type ConversationRow = typeof conversations.$inferSelect;

@@ -228,3 +228,16 @@ describe('searchMessages', () => {
     );
   });
 });
+
+describe('a word that is everywhere', () => {
+  it('ranks only the newest 2,000 matches, so the cost does not grow with the whole history', () => {
+    const oldest = exchange('old', 'everywhere word, said long ago, about everywhere everywhere everywhere', 'ok').userId;
+    for (let i = 0; i < 1_050; i++) exchange(`c${i}`, `everywhere ${i}`, `also everywhere ${i}`);
+    const found = searchMessages(db, 'everywhere', 50);
+    expect(found).toHaveLength(50);
+    // The oldest message would rank first on its own (it repeats the word), but it is outside the window.
+    expect(found.map((r) => r.messageId)).not.toContain(oldest);
+    // A rarer word still finds old messages.
+    expect(ids('ago')).toEqual([oldest]);
+  });
+});

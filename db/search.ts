@@ -38,6 +38,8 @@ type Row = {
 /** Words of context in a word-index snippet; a trigram "token" is one character, so it gets more. */
 const WORD_SNIPPET_TOKENS = 12;
 const TRIGRAM_SNIPPET_TOKENS = 24;
+/** How many of the newest matches are ranked (see searchMessages). */
+const RANK_WINDOW = 2_000;
 
 /**
  * Finished messages matching a query (what the user typed, turned into safe FTS5 expressions by
@@ -55,6 +57,15 @@ export function searchMessages(db: Db, query: string | SearchPlan, limit: number
   const columns = sql`m.id AS messageId, m.conversation_id AS conversationId, c.title AS title, m.role AS role,
     m.created_at AS createdAt`;
 
+  // A word found in a large share of all messages would rank (and snippet) every one of them: rank
+  // only the newest RANK_WINDOW matches. Found by rowid (insertion order), which the index serves fast.
+  const recentFloor = (table: 'messages_fts' | 'messages_trigram', match: string): SQL => {
+    const floor = db.get<{ floor: number | null }>(sql`
+      SELECT min(rowid) AS floor FROM (
+        SELECT rowid FROM ${sql.raw(table)} WHERE ${sql.raw(table)} MATCH ${match} ORDER BY rowid DESC LIMIT ${RANK_WINDOW})`);
+    return floor?.floor ? sql` AND ${sql.raw(table)}.rowid >= ${floor.floor}` : sql``;
+  };
+
   let rows: Row[];
   if (plan.words) {
     // Words drive (ranked by the word index); substrings in CJK etc. narrow the rows further.
@@ -67,7 +78,7 @@ export function searchMessages(db: Db, query: string | SearchPlan, limit: number
       FROM messages_fts
       JOIN messages m ON m.rowid = messages_fts.rowid
       JOIN conversations c ON c.id = m.conversation_id
-      WHERE messages_fts MATCH ${plan.words} AND m.status <> 'streaming'${trigram}${like}
+      WHERE messages_fts MATCH ${plan.words}${recentFloor('messages_fts', plan.words)} AND m.status <> 'streaming'${trigram}${like}
       ORDER BY bm25(messages_fts), m.created_at DESC
       LIMIT ${limit}`);
   } else if (plan.trigram) {
@@ -77,7 +88,7 @@ export function searchMessages(db: Db, query: string | SearchPlan, limit: number
       FROM messages_trigram
       JOIN messages m ON m.rowid = messages_trigram.rowid
       JOIN conversations c ON c.id = m.conversation_id
-      WHERE messages_trigram MATCH ${plan.trigram} AND m.status <> 'streaming'${like}
+      WHERE messages_trigram MATCH ${plan.trigram}${recentFloor('messages_trigram', plan.trigram)} AND m.status <> 'streaming'${like}
       ORDER BY bm25(messages_trigram), m.created_at DESC
       LIMIT ${limit}`);
   } else {

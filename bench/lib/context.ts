@@ -64,7 +64,8 @@ export const STANDIN_HEADERS = {
 /** `next start` on `port` with a database file, pointed at the stand-in. */
 export async function startApp(ctx: BenchContext, port: number, dbPath: string): Promise<AppServer> {
   const url = `http://127.0.0.1:${port}`;
-  const proc = startProcess(process.execPath, [join(ctx.root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
+  // The same V8 flag as `npm start` (package.json): a capped young generation keeps RSS down.
+  const proc = startProcess(process.execPath, ['--max-semi-space-size=16', join(ctx.root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
     cwd: ctx.workdir,
     name: `app:${port}`,
     env: {

@@ -1,0 +1,1 @@
+CREATE INDEX `messages_streaming_idx` ON `messages` (`status`) WHERE "messages"."status" = 'streaming';
