@@ -35,6 +35,12 @@ describe('cannedReply', () => {
     expect(long.split('\n\n').length).toBeGreaterThanOrEqual(4);
   });
 
+  it('answers math with inline and display LaTeX', () => {
+    const reply = cannedReply([user('some math please')]);
+    expect(reply).toMatch(/\$[^$\n]+\$/);
+    expect(reply).toMatch(/^\$\$\n[\s\S]+\n\$\$$/m);
+  });
+
   it('lets topics win over greetings and ignores directives when choosing', () => {
     expect(cannedReply([user('hi, show me a table')])).toMatch(/^\| /m);
     expect(cannedReply([user('hello [[delay=5]]')])).toContain('AIMLAPI_API_KEY');

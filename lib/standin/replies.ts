@@ -19,6 +19,7 @@ const GREETING_REPLY = [
   '- **code** — a fenced code block or two',
   '- **table** — a GitHub-flavoured markdown table',
   '- **long** — several paragraphs, to watch the stream scroll',
+  '- **math** — formulas typeset with LaTeX',
 ].join('\n');
 
 const MARKDOWN_REPLY = [
@@ -92,6 +93,16 @@ const TABLE_REPLY = [
   'The numbers are illustrative; check the provider’s model list for current limits.',
 ].join('\n');
 
+const MATH_REPLY = [
+  'The roots of $ax^2 + bx + c = 0$ (with $a \\neq 0$) are given by the quadratic formula:',
+  '',
+  '$$',
+  'x = \\frac{-b \\pm \\sqrt{b^2 - 4ac}}{2a}',
+  '$$',
+  '',
+  'The discriminant $\\Delta = b^2 - 4ac$ tells you how many real roots there are: two when $\\Delta > 0$, one when $\\Delta = 0$ and none when $\\Delta < 0$.',
+].join('\n');
+
 const LONG_REPLY = [
   'Streaming is what makes a chat with a language model feel alive. Instead of waiting for the whole answer to be generated, the server sends it a few characters at a time, as soon as each piece exists. The browser renders every fragment the moment it lands, so the first words appear within a fraction of a second even when the complete reply takes much longer to produce. That small change in timing turns a slow request into a conversation.',
   '',
@@ -159,6 +170,7 @@ export function cannedReply(messages: readonly ChatMessage[]): string {
   if (mentions(text, /\bcode\b/i)) return CODE_REPLY;
   if (mentions(text, /\btables?\b/i)) return TABLE_REPLY;
   if (mentions(text, /\blong\b/i)) return LONG_REPLY;
+  if (mentions(text, /\b(math|formula|equation)s?\b/i)) return MATH_REPLY;
   if (text === '' || GREETING.test(text)) return GREETING_REPLY;
   return echoReply(text, messages);
 }
