@@ -1,7 +1,7 @@
 import type { Metadata, Viewport } from 'next';
 import { connection } from 'next/server';
-import { Toaster } from 'sonner';
 import { ThemeScript } from '@/components/theme/theme-script';
+import { LazyToaster } from '@/components/toaster';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -23,7 +23,7 @@ export default async function RootLayout({ children }: { children: React.ReactNo
       </head>
       <body className="antialiased">
         {children}
-        <Toaster position="bottom-right" closeButton theme="system" />
+        <LazyToaster />
       </body>
     </html>
   );

@@ -2,6 +2,7 @@ import { connection } from 'next/server';
 import { DemoBanner } from '@/components/demo-banner';
 import { Suspense } from 'react';
 import { SidebarDrawer } from '@/components/sidebar/drawer';
+import { SkipLink } from '@/components/skip-link';
 import { Sidebar } from '@/components/sidebar/sidebar';
 import { listPage } from '@/lib/conversations';
 import { appDb, getConfig } from '@/lib/server';
@@ -11,6 +12,7 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
   const page = listPage(appDb(), { limit: 50 });
   return (
     <div className="flex h-dvh overflow-hidden">
+      <SkipLink />
       <Suspense>
         <SidebarDrawer>
           <Sidebar

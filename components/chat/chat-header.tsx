@@ -16,14 +16,14 @@ export function ChatHeader({ info, onOpenSettings, hasSettings }: { info?: Conve
   const share = info ? Math.min(1, info.context.tokens / info.context.window) : 0;
   const total = info ? info.usage.promptTokens + info.usage.completionTokens : 0;
   return (
-    <div className="flex flex-wrap items-center justify-end gap-x-3 gap-y-1 border-b border-border px-4 py-1.5 text-xs text-muted-foreground">
+    <header className="flex min-h-11 items-center justify-end gap-2 border-b border-border px-3 py-1.5 text-xs text-muted-foreground sm:gap-3 sm:px-4">
       <DrawerButton />
       {info ? (
         <>
-          <span data-testid="usage-total" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
+          <span data-testid="usage-total" className="min-w-0 truncate" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
             {compact.format(total)} tokens · ≈ {formatUsd(info.usage.costUsd)}
           </span>
-          <span className="flex items-center gap-1.5" title={`The next request will use about ${info.context.tokens} of ${info.context.window} tokens${info.context.omitted ? `; ${info.context.omitted} older messages are left out` : ''}`}>
+          <span className="hidden shrink-0 items-center gap-1.5 sm:flex" title={`The next request will use about ${info.context.tokens} of ${info.context.window} tokens${info.context.omitted ? `; ${info.context.omitted} older messages are left out` : ''}`}>
             <span className="sr-only">Context used</span>
             <meter
               data-testid="context-gauge"
@@ -42,14 +42,16 @@ export function ChatHeader({ info, onOpenSettings, hasSettings }: { info?: Conve
       <button
         type="button"
         onClick={onOpenSettings}
-        className="inline-flex items-center gap-1 rounded-md px-2 py-1 hover:bg-muted hover:text-foreground"
+        className="inline-flex shrink-0 items-center gap-1 rounded-md p-1.5 hover:bg-muted hover:text-foreground sm:px-2 sm:py-1"
         aria-label="Conversation settings"
+        title="Conversation settings"
       >
         <svg width="14" height="14" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
           <path d="M4 21v-7M4 10V3M12 21v-9M12 8V3M20 21v-5M20 12V3M1 14h6M9 8h6M17 16h6" />
         </svg>
-        Settings{hasSettings ? ' •' : ''}
+        <span className="hidden sm:inline">Settings</span>
+        {hasSettings ? <span aria-hidden="true">•</span> : null}
       </button>
-    </div>
+    </header>
   );
 }

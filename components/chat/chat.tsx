@@ -4,7 +4,7 @@ import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { useRouter } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
-import { toast } from 'sonner';
+import { toast } from '@/components/toast';
 import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { setDrawerOpen } from '@/components/sidebar/drawer';
@@ -14,8 +14,9 @@ import { titleFromMessage } from '@/lib/chat/title';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { Composer, type ComposerHandle } from './composer';
 import { ChatHeader, type ConversationInfo } from './chat-header';
-import { Message, type MessageHandlers } from './message';
+import { Message, preloadMarkdown, type MessageHandlers } from './message';
 import { SettingsDialog } from './settings-dialog';
+import { ThinkingIndicator } from './thinking';
 import { useScrollToMessage } from './use-scroll-to-message';
 import { useStickToBottom } from './use-stick-to-bottom';
 
@@ -50,6 +51,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const [settings, setSettings] = useState(props.settings);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [hasOlder, setHasOlder] = useState(props.hasOlder ?? false);
+  /** A finished reply's text, for screen readers: announced once, never token by token. */
+  const [announcement, setAnnouncement] = useState('');
   const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom();
   useScrollToMessage();
 
@@ -150,9 +153,11 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         const search = document.querySelector<HTMLInputElement>('input[aria-label="Search conversations"]');
         if (search) {
           e.preventDefault();
-          setDrawerOpen(true);
-          search.focus();
-          search.select();
+          // On a phone the search box is in the drawer, which must be visible before it takes focus.
+          setDrawerOpen(true, () => {
+            search.select();
+            return search;
+          });
         }
       }
     }
@@ -216,6 +221,35 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     if (!busy) composer.current?.focus();
   }, [busy]);
 
+  useEffect(preloadMarkdown, []);
+
+  // When a reply has finished (not stopped, not failed), screen readers hear it once, as rendered
+  // (what a sighted reader sees), not its markdown source.
+  const wasBusy = useRef(false);
+  useEffect(() => {
+    if (busy) {
+      wasBusy.current = true;
+      return;
+    }
+    if (!wasBusy.current) return;
+    wasBusy.current = false;
+    const reply = messagesRef.current.at(-1);
+    if (status !== 'ready' || reply?.role !== 'assistant' || reply.metadata?.status === 'stopped') return;
+    const frame = requestAnimationFrame(() => {
+      const el =
+        document.querySelector<HTMLElement>(`[data-role="assistant"][data-message-id="${CSS.escape(reply.id)}"]`) ??
+        [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')].at(-1);
+      if (!el) return setAnnouncement(messageText(reply));
+      // An off-screen message skips rendering (content-visibility), and its innerText is then empty.
+      const turn = el.closest<HTMLElement>('[data-testid="assistant-turn"]') ?? el;
+      turn.style.contentVisibility = 'visible';
+      const text = el.innerText.replace(/\s+/g, ' ').trim();
+      turn.style.contentVisibility = '';
+      setAnnouncement(text || messageText(reply));
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [busy, status]);
+
   function send(text: string) {
     if (!created.current) {
       created.current = true;
@@ -227,7 +261,9 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       conversationStore.touch(id);
     }
     clearError();
+    setAnnouncement('');
     scrollToBottom();
+    composer.current?.focus();
     void sendMessage({ text }, isNew && messages.length === 0 ? { body: { settings } } : undefined);
   }
 
@@ -324,7 +360,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       ) : null}
       <div ref={scrollRef} className="relative min-h-0 flex-1 overflow-y-auto" data-testid="message-scroller">
         <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
-          {messages.length === 0 ? <EmptyState /> : null}
+          {messages.length === 0 ? <EmptyState onPick={send} /> : null}
           {hasOlder ? (
             <button
               type="button"
@@ -344,9 +380,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
             />
           ))}
           {status === 'submitted' && last?.role === 'user' ? (
-            <div className="text-sm text-muted-foreground" role="status">
-              Thinking…
-            </div>
+            <ThinkingIndicator />
           ) : null}
           {failure ? (
             <div
@@ -370,6 +404,10 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
           </button>
         </div>
       ) : null}
+      {/* Screen readers hear each finished reply once, politely; the streaming message itself is not live. */}
+      <div aria-live="polite" className="sr-only" data-testid="reply-announcer">
+        {announcement}
+      </div>
       <div className="px-4 pt-2 pb-4">
         <Composer ref={composer} busy={busy} onSend={send} onStop={stopReply} maxLength={maxMessageChars} />
         <p className="mt-2 text-center text-xs text-muted-foreground">Replies can be wrong. Check important facts.</p>
@@ -400,11 +438,33 @@ function RetryButton({ onRetry, retryAt }: { onRetry(): void; retryAt?: number }
   );
 }
 
-function EmptyState() {
+/** Ideas for a first message; each one is sent as it is. Each also has a demo-model answer. */
+const SUGGESTIONS = [
+  { title: 'Write some code', prompt: 'Write code for a function that sums the even numbers in a list, in TypeScript and Python.' },
+  { title: 'Compare in a table', prompt: 'Compare qwen-turbo, qwen-plus and qwen-max in a table.' },
+  { title: 'Explain with math', prompt: 'Explain the quadratic formula, with the math written out.' },
+  { title: 'Go long', prompt: 'Give me a long explanation of how streaming replies work.' },
+] as const;
+
+function EmptyState({ onPick }: { onPick(prompt: string): void }) {
   return (
-    <div className="mt-[18vh] text-center">
+    <div className="mt-[8vh] text-center sm:mt-[14vh]">
       <h1 className="text-2xl font-semibold tracking-tight">What can I help with?</h1>
       <p className="mt-2 text-sm text-muted-foreground">Ask anything. Your conversations stay on this machine.</p>
+      <ul aria-label="Suggestions" className="mx-auto mt-8 grid max-w-xl gap-2 text-left sm:grid-cols-2">
+        {SUGGESTIONS.map((s) => (
+          <li key={s.title}>
+            <button
+              type="button"
+              onClick={() => onPick(s.prompt)}
+              className="flex h-full w-full flex-col rounded-xl border border-border bg-card px-4 py-3 text-left transition-colors hover:bg-muted"
+            >
+              <span className="block text-sm font-medium">{s.title}</span>
+              <span className="mt-0.5 block text-sm text-muted-foreground">{s.prompt}</span>
+            </button>
+          </li>
+        ))}
+      </ul>
     </div>
   );
 }

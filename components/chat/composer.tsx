@@ -47,6 +47,7 @@ export const Composer = forwardRef<
     >
       <textarea
         ref={area}
+        id="message"
         aria-label="Message"
         placeholder="Message Qwen…"
         rows={1}

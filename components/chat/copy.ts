@@ -1,4 +1,4 @@
-import { toast } from 'sonner';
+import { toast } from '@/components/toast';
 
 /** Copies text, falling back to a hidden textarea where the async clipboard API is unavailable. */
 export async function copyText(text: string, what = 'Copied'): Promise<void> {

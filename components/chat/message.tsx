@@ -1,10 +1,24 @@
 'use client';
 
-import { memo, useState } from 'react';
+import { lazy, memo, Suspense, useState } from 'react';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { copyText } from './copy';
-import { Markdown } from './markdown';
 import { MessageActions } from './message-actions';
+import { ThinkingIndicator } from './thinking';
+
+/**
+ * The markdown renderer (Streamdown, Shiki) is most of the page's script: it loads on its own,
+ * after the page, and a chat starts fetching it as soon as it mounts (`preloadMarkdown`).
+ */
+const Markdown = lazy(() => import('./markdown').then((m) => ({ default: m.Markdown })));
+export function preloadMarkdown(): void {
+  void import('./markdown');
+}
+
+/** Until the renderer has arrived: the text, without fence lines. */
+function PlainReply({ text }: { text: string }) {
+  return <div className="text-[15px] leading-7 break-words whitespace-pre-wrap">{text.replace(/^ {0,3}(`{3,}|~{3,}).*$\n?/gm, '')}</div>;
+}
 
 const STATUS_LABEL: Partial<Record<string, string>> = {
   stopped: 'Stopped',
@@ -67,7 +81,7 @@ export const Message = memo(function Message({
           </div>
         )}
         {!editing ? (
-          <div className="opacity-100 transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+          <div className="opacity-100 motion-safe:transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
             <MessageActions
               branch={branchControls}
               disabled={busy}
@@ -97,8 +111,13 @@ export const Message = memo(function Message({
       ) : null}
       {/* The message element itself holds only the reply, so its text is exactly what the model said. */}
       <div data-role="assistant" data-message-id={message.id} data-status={status}>
-        {text ? <Markdown text={text} streaming={streaming} /> : streaming ? <Thinking /> : null}
+        {text ? (
+          <Suspense fallback={<PlainReply text={text} />}>
+            <Markdown text={text} streaming={streaming} />
+          </Suspense>
+        ) : null}
       </div>
+      {streaming && !text ? <ThinkingIndicator /> : null}
       {!streaming && (label || usage?.completionTokens != null) ? (
         <p className="mt-2 flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
           {label ? (
@@ -164,19 +183,5 @@ function EditBox({ initial, onSave, onCancel }: { initial: string; onSave(text: 
         </button>
       </div>
     </form>
-  );
-}
-
-function Thinking() {
-  return (
-    <div className="flex h-7 items-center gap-1" aria-label="Thinking" role="status">
-      {[0, 150, 300].map((delay) => (
-        <span
-          key={delay}
-          className="size-1.5 animate-bounce rounded-full bg-muted-foreground"
-          style={{ animationDelay: `${delay}ms` }}
-        />
-      ))}
-    </div>
   );
 }

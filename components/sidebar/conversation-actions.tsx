@@ -2,7 +2,7 @@
 
 import { useRouter, usePathname } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
-import { toast } from 'sonner';
+import { toast } from '@/components/toast';
 import { Dialog, buttonStyles } from '@/components/ui/dialog';
 import { readApiError } from '@/components/api-error';
 import { conversationStore, type ConversationListItem } from './conversation-store';
@@ -67,7 +67,8 @@ export function ConversationActions({ conversation }: { conversation: Conversati
 
   return (
     <>
-      <div className="flex shrink-0 items-center opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:opacity-100">
+      {/* Over the end of the title, shown on hover or keyboard focus (always on touch screens, beside it). */}
+      <div className="absolute inset-y-0 right-0 flex items-center rounded-r-lg bg-inherit pr-1 pl-1 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:static [@media(hover:none)]:opacity-100">
         <button
           type="button"
           className={buttonStyles.ghost}

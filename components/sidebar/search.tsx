@@ -70,7 +70,7 @@ export function SidebarSearch({ children }: { children: ReactNode }) {
               setInput('');
             }
           }}
-          className="w-full rounded-lg border border-border bg-background px-3 py-1.5 text-sm placeholder:text-muted-foreground focus:outline-2 focus:outline-primary/40"
+          className="w-full rounded-lg border border-border bg-background px-3 py-1.5 text-sm placeholder:text-muted-foreground"
         />
       </div>
       {query ? <SearchResults query={query} found={found} /> : children}

@@ -7,6 +7,7 @@ import { startNewChat } from '@/components/chat/new-chat-store';
 import { groupByDate } from '@/lib/date-groups';
 import { ConversationActions } from './conversation-actions';
 import { conversationStore, useConversations, type ConversationListItem } from './conversation-store';
+import { DrawerCloseButton } from './drawer';
 import { TransferBar } from './transfer';
 import { SidebarSearch } from './search';
 
@@ -56,8 +57,9 @@ export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSi
 
   return (
     <aside className="flex h-full w-72 shrink-0 flex-col border-r border-border bg-sidebar">
-      <div className="flex items-center justify-between gap-2 p-3">
-        <Link href="/" className="text-sm font-semibold tracking-tight">
+      <div className="flex items-center gap-2 p-3">
+        <DrawerCloseButton />
+        <Link href="/" className="mr-auto rounded-sm text-sm font-semibold tracking-tight">
           Qwen Chat
         </Link>
         <button
@@ -85,7 +87,7 @@ export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSi
                   return (
                     <li
                       key={c.id}
-                      className={`group flex items-center rounded-lg pr-1 ${active ? 'bg-accent' : 'hover:bg-muted'}`}
+                      className={`group relative flex items-center rounded-lg ${active ? 'bg-accent' : 'focus-within:bg-muted hover:bg-muted'}`}
                     >
                       <Link
                         href={`/chat/${c.id}`}

@@ -1,7 +1,7 @@
 'use client';
 
 import { useRef, useState, type ChangeEvent } from 'react';
-import { toast } from 'sonner';
+import { toast } from '@/components/toast';
 import { Dialog, buttonStyles } from '@/components/ui/dialog';
 import type { ImportReport } from '@/lib/transfer/import';
 import { conversationStore } from './conversation-store';

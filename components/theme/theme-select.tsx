@@ -40,7 +40,7 @@ export function ThemeSelect() {
         else localStorage.setItem('theme', next);
         apply(next);
       }}
-      className="rounded-md border border-border bg-background px-1.5 py-0.5 text-xs text-foreground"
+      className="shrink-0 rounded-md border border-border bg-background px-1.5 py-1 text-xs text-foreground"
     >
       <option value="system">System theme</option>
       <option value="light">Light</option>

@@ -3,20 +3,22 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
 import type { ReactNode } from 'react';
 
-/** A modal with a title, a short description and the caller's body (usually a form with buttons). */
-export function Dialog({
-  open,
-  onOpenChange,
-  title,
-  description,
-  children,
-}: {
+export type DialogProps = {
   open: boolean;
   onOpenChange: (open: boolean) => void;
   title: string;
   description?: string;
   children: ReactNode;
-}) {
+};
+
+/** The Radix modal behind `Dialog` (components/ui/dialog.tsx), loaded when a dialog first opens. */
+export default function DialogImpl({
+  open,
+  onOpenChange,
+  title,
+  description,
+  children,
+}: DialogProps) {
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
@@ -36,13 +38,3 @@ export function Dialog({
     </RadixDialog.Root>
   );
 }
-
-export const buttonStyles = {
-  primary:
-    'inline-flex items-center justify-center rounded-lg bg-primary px-3.5 py-2 text-sm font-medium text-primary-foreground hover:opacity-90 disabled:cursor-not-allowed disabled:opacity-50',
-  secondary:
-    'inline-flex items-center justify-center rounded-lg border border-border px-3.5 py-2 text-sm font-medium hover:bg-muted disabled:opacity-50',
-  danger:
-    'inline-flex items-center justify-center rounded-lg bg-danger px-3.5 py-2 text-sm font-medium text-white hover:opacity-90 disabled:opacity-50',
-  ghost: 'inline-flex items-center justify-center rounded-md p-1.5 text-muted-foreground hover:bg-muted hover:text-foreground',
-} as const;
