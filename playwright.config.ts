@@ -12,6 +12,8 @@ import { join } from 'node:path';
 const offset = Number(process.env.E2E_PORT_OFFSET ?? 0);
 /** For tests that start a server of their own (e2e/crash.spec.ts). */
 export const SPARE_PORT = 3320 + offset;
+/** The screenshot suite's own server, with a database of its own (e2e/visual.spec.ts). */
+export const VISUAL_PORT = 3321 + offset;
 export const STANDIN_PORT = 4310 + offset;
 export const APP_PORT = 3310 + offset;
 export const DEMO_PORT = 3311 + offset;

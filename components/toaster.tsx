@@ -1,6 +1,6 @@
 'use client';
 
-import { lazy, Suspense, useEffect } from 'react';
+import { lazy, Suspense, useEffect, useSyncExternalStore } from 'react';
 import { loadSonner, toasterMounted } from './toast';
 
 const Toaster = lazy(() => loadSonner().then((m) => ({ default: m.Toaster })));
@@ -11,11 +11,20 @@ function Mounted() {
   return null;
 }
 
-/** Sonner's toaster, fetched after the page has loaded (see components/toast.ts). */
+/** The app's theme (the class on <html>, components/theme), which may differ from the system's. */
+function subscribeTheme(onChange: () => void) {
+  const observer = new MutationObserver(onChange);
+  observer.observe(document.documentElement, { attributes: true, attributeFilter: ['class'] });
+  return () => observer.disconnect();
+}
+const isDark = () => document.documentElement.classList.contains('dark');
+
+/** Sonner's toaster, fetched after the page has loaded (see components/toast.ts), in the app's theme. */
 export function LazyToaster() {
+  const dark = useSyncExternalStore(subscribeTheme, isDark, () => false);
   return (
     <Suspense fallback={null}>
-      <Toaster position="bottom-right" closeButton theme="system" />
+      <Toaster position="bottom-right" closeButton theme={dark ? 'dark' : 'light'} />
       <Mounted />
     </Suspense>
   );
