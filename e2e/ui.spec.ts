@@ -562,6 +562,20 @@ test.describe('accessibility', () => {
     });
   }
 
+  test('axe on a phone: the open drawer and the conversation behind it, light and dark', async ({ page }) => {
+    test.setTimeout(60_000);
+    await page.setViewportSize(MOBILE);
+    for (const theme of ['light', 'dark'] as Theme[]) {
+      await useTheme(page, theme);
+      await startConversation(page, `${uniqueWord('axephone')} ${scripted(RICH)}`);
+      await expect(assistantMessages(page).last().locator('pre code span span').first()).toBeAttached();
+      expect(await seriousViolations(page), `${theme}: conversation`).toEqual([]);
+      await page.getByRole('button', { name: 'Open conversations' }).click();
+      await drawerIn(page);
+      expect(await seriousViolations(page), `${theme}: drawer open`).toEqual([]);
+    }
+  });
+
   test('a finished reply is announced once, politely; nothing is announced while it streams', async ({ page }) => {
     await page.goto('/');
     const announcer = page.getByTestId('reply-announcer');

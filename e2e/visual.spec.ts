@@ -98,6 +98,10 @@ for (const [size, viewport] of [['desktop', DESKTOP], ['mobile', MOBILE]] as con
         await expect(page.locator('[data-role="assistant"] table')).toBeVisible();
         await expect(page.locator('[data-role="assistant"] .katex').first()).toBeAttached();
         await shoot(page, name('conversation'));
+        // Its beginning: inline and display math, then highlighted code.
+        await page.getByTestId('message-scroller').evaluate((el) => el.scrollTo(0, 0));
+        await expect(page.locator('.katex-display').first()).toBeInViewport();
+        await shoot(page, name('conversation-top'));
       });
 
       test('search results', async ({ page }) => {

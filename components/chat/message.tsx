@@ -61,7 +61,11 @@ export const Message = memo(function Message({
 
   if (message.role === 'user') {
     return (
-      <div data-testid="user-turn" className="group flex flex-col items-end [contain-intrinsic-size:auto_80px] [content-visibility:auto]">
+      // On wide screens the actions sit beside the bubble (shown on hover or focus), not in a row of their own.
+      <div
+        data-testid="user-turn"
+        className="group flex flex-col items-end [contain-intrinsic-size:auto_80px] [content-visibility:auto] md:flex-row-reverse md:gap-1"
+      >
         {editing ? (
           <EditBox
             initial={text}
@@ -81,7 +85,7 @@ export const Message = memo(function Message({
           </div>
         )}
         {!editing ? (
-          <div className="opacity-100 motion-safe:transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
+          <div className="shrink-0 opacity-100 motion-safe:transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
             <MessageActions
               branch={branchControls}
               disabled={busy}
