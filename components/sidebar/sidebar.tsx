@@ -92,7 +92,8 @@ export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSi
                       <Link
                         href={`/chat/${c.id}`}
                         aria-current={active ? 'page' : undefined}
-                        className="min-w-0 flex-1 truncate px-2 py-2 text-sm"
+                        // While the actions show over its end, the title makes room for them (ellipsis, not a hard cut).
+                        className="min-w-0 flex-1 truncate px-2 py-2 text-sm group-hover:pr-28 [@media(hover:hover)]:group-focus-within:pr-28"
                         title={c.title}
                       >
                         {c.title}
