@@ -1,4 +1,5 @@
 import { defineConfig, devices } from '@playwright/test';
+import { chromiumLaunchOptions } from './lib/testing/chromium';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -33,7 +34,6 @@ export const AUTH_LOG = join(dataDir, 'auth-app.log');
 // The other suites send many chats from one address; the limit itself is tested on AUTH_PORT.
 const NO_CHAT_LIMIT = '100000';
 
-const chromium = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 
 export default defineConfig({
   testDir: 'e2e',
@@ -46,18 +46,7 @@ export default defineConfig({
   use: {
     baseURL: `http://127.0.0.1:${APP_PORT}`,
     ...devices['Desktop Chrome'],
-    launchOptions: {
-      executablePath: chromium,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    },
+    launchOptions: chromiumLaunchOptions(),
     trace: 'retain-on-failure',
   },
   webServer: [

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import type { AppServer, BenchContext, Row } from '../lib/context';
 import { fetchBuffer } from '../lib/http';
 import { round } from '../lib/stats';
+import { chromiumLaunchOptions } from '../../lib/testing/chromium';
 
 const KB = 1024;
 
@@ -130,18 +131,7 @@ export async function frontendSuite(ctx: BenchContext, app: AppServer, existingC
   }
 
   ctx.log('  layout shift while replies stream (Chromium)');
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const scenarios = [
       { id: 'frontend.cls.new', figure: 'layout shift while a reply streams: new chat, markdown reply', url: '/', message: 'markdown [[delay=10]]' },
