@@ -19,12 +19,12 @@ function subscribeTheme(onChange: () => void) {
 }
 const isDark = () => document.documentElement.classList.contains('dark');
 
-/** Sonner's toaster, fetched after the page has loaded (see components/toast.ts), in the app's theme. */
+/** Sonner's toaster, fetched after the page has loaded (see components/toast.ts), in the app's theme; at the top, where it never covers the message box or its Send button. */
 export function LazyToaster() {
   const dark = useSyncExternalStore(subscribeTheme, isDark, () => false);
   return (
     <Suspense fallback={null}>
-      <Toaster position="bottom-right" closeButton theme={dark ? 'dark' : 'light'} />
+      <Toaster position="top-center" closeButton theme={dark ? 'dark' : 'light'} />
       <Mounted />
     </Suspense>
   );

@@ -16,6 +16,17 @@ import { MOBILE, horizontalOverflow, useTheme, type Theme } from './ui-helpers';
 
 /** "A chat UI people enjoy": rendering, keyboard, themes, phones, states and accessibility. */
 
+// No test here may leave an uncaught error in the page (a hydration mismatch is one).
+const pageErrors = new WeakMap<Page, string[]>();
+test.beforeEach(({ page }) => {
+  const errors: string[] = [];
+  pageErrors.set(page, errors);
+  page.on('pageerror', (error) => errors.push(error.message));
+});
+test.afterEach(({ page }) => {
+  expect(pageErrors.get(page), 'uncaught errors in the page').toEqual([]);
+});
+
 const FENCE = '```';
 const sendButton = (page: Page) => page.getByRole('button', { name: 'Send', exact: true });
 const stopButton = (page: Page) => page.getByRole('button', { name: 'Stop', exact: true });
@@ -31,7 +42,9 @@ const RICH = [
   '| beta | 2 | second |',
   '',
   `${FENCE}typescript`,
+  '// Adds two numbers.',
   'export function add(a: number, b: number): number {',
+  '  const label = "sum";',
   '  return a + b;',
   '}',
   FENCE,
@@ -84,10 +97,34 @@ test.describe('rendering', () => {
     const colors = async () =>
       page.locator('[data-role="assistant"] pre code span span').evaluateAll((spans) => spans.map((s) => getComputedStyle(s).color));
     await expect.poll(async () => new Set(await colors()).size).toBeGreaterThanOrEqual(3);
+    // Every token is readable on the code's background (WCAG AA, 4.5:1), comments and parameters too.
+    const lowestContrast = () =>
+      page.locator('[data-role="assistant"] pre code span span').evaluateAll((spans) => {
+        const ctx = document.createElement('canvas').getContext('2d', { willReadFrequently: true })!;
+        const rgb = (c: string) => {
+          ctx.clearRect(0, 0, 1, 1);
+          ctx.fillStyle = c;
+          ctx.fillRect(0, 0, 1, 1);
+          return [...ctx.getImageData(0, 0, 1, 1).data].slice(0, 3);
+        };
+        const lum = (c: number[]) =>
+          c.map((v) => (v /= 255) <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i]!, 0);
+        let lowest = Infinity;
+        for (const span of spans) {
+          if (!span.textContent?.trim()) continue;
+          let bg = 'rgba(0, 0, 0, 0)';
+          for (let a: Element | null = span; a && /rgba\(0, 0, 0, 0\)|transparent/.test(bg); a = a.parentElement) bg = getComputedStyle(a).backgroundColor;
+          const [l1, l2] = [lum(rgb(getComputedStyle(span).color)), lum(rgb(bg))].sort((x, y) => y - x);
+          lowest = Math.min(lowest, (l1! + 0.05) / (l2! + 0.05));
+        }
+        return lowest;
+      });
+    expect(await lowestContrast()).toBeGreaterThanOrEqual(4.5);
     const light = await colors();
     await page.getByRole('combobox', { name: 'Theme' }).selectOption('dark');
     await expect.poll(async () => (await colors()).join()).not.toBe(light.join());
     expect(new Set(await colors()).size).toBeGreaterThanOrEqual(3);
+    expect(await lowestContrast()).toBeGreaterThanOrEqual(4.5);
   });
 
   test('LaTeX math inline and on its own line; dollar amounts stay text; KaTeX loads only when needed', async ({ page }) => {
@@ -473,11 +510,22 @@ test.describe('states', () => {
 
   test('"Thinking" shows until the first token arrives', async ({ page }) => {
     await page.goto('/');
-    await send(page, `${uniqueWord('ttfb')} [[ttfb=1500]] [[reply=Here%20I%20am.]]`);
+    // Noted on every change: was "Thinking…" on screen while the reply had no text yet?
+    await page.evaluate(() => {
+      const w = window as unknown as { __thinkingBeforeText: boolean };
+      w.__thinkingBeforeText = false;
+      new MutationObserver(() => {
+        const thinking = [...document.querySelectorAll('[role="status"]')].some((el) => el.textContent?.includes('Thinking'));
+        const text = document.querySelector('[data-role="assistant"]')?.textContent ?? '';
+        if (thinking && !text) w.__thinkingBeforeText = true;
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    await send(page, `${uniqueWord('ttfb')} [[ttfb=2500]] [[reply=Here%20I%20am.]]`);
     const thinking = page.getByRole('status').filter({ hasText: 'Thinking' });
     await expect(thinking).toBeVisible();
     await expect(assistantMessages(page).last()).toHaveText('Here I am.');
     await expect(thinking).toHaveCount(0);
+    expect(await page.evaluate(() => (window as unknown as { __thinkingBeforeText: boolean }).__thinkingBeforeText)).toBe(true);
   });
 
   test('Send is disabled while the message is empty or only spaces', async ({ page }) => {
@@ -502,6 +550,10 @@ test.describe('states', () => {
     await page.getByTestId('assistant-turn').last().getByRole('button', { name: 'Copy message' }).click();
     await expect(toasts.filter({ hasText: 'Reply copied' })).toBeVisible();
     await expect(page.locator('[data-sonner-toaster]')).toHaveAttribute('data-sonner-theme', 'dark');
+    // A toast never covers the message box (it stays while hovered, so it would block Send).
+    const toastBox = (await toasts.first().boundingBox())!;
+    const formBox = (await composer(page).locator('xpath=ancestor::form').boundingBox())!;
+    expect(toastBox.y + toastBox.height <= formBox.y || toastBox.y >= formBox.y + formBox.height).toBe(true);
 
     const entry = sidebar(page).getByRole('listitem').filter({ hasText: word });
     await entry.hover();

@@ -50,7 +50,7 @@ export const Markdown = memo(function Markdown({ text, streaming }: { text: stri
       plugins={math ? withMath! : withoutMath}
       mode={streaming ? 'streaming' : 'static'}
       isAnimating={streaming}
-      shikiTheme={['github-light', 'github-dark']}
+      shikiTheme={['github-light-default', 'github-dark-default']}
       className="markdown space-y-3 text-[15px] leading-7"
     >
       {math ? protectCurrency(shown) : shown}

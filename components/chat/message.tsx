@@ -10,9 +10,35 @@ import { ThinkingIndicator } from './thinking';
  * The markdown renderer (Streamdown, Shiki) is most of the page's script: it loads on its own,
  * after the page, and a chat starts fetching it as soon as it mounts (`preloadMarkdown`).
  */
-const Markdown = lazy(() => import('./markdown').then((m) => ({ default: m.Markdown })));
+let loaded: typeof import('./markdown') | null = null;
+/** Set once a chat has mounted in the browser: the page's server-rendered HTML has been hydrated. */
+let hydrated = false;
+const loadMarkdown = () =>
+  import('./markdown').then((m) => {
+    if (typeof window !== 'undefined') loaded = m;
+    return m;
+  });
+const LazyMarkdown = lazy(() => loadMarkdown().then((m) => ({ default: m.Markdown })));
+/** Called by a chat once mounted (an effect: after hydration). */
 export function preloadMarkdown(): void {
-  void import('./markdown');
+  hydrated = true;
+  void loadMarkdown();
+}
+
+/**
+ * Once the renderer has arrived, messages mounted later (another conversation opened) use it
+ * directly: no suspense, so no frame of plain text that would change their height.
+ */
+function Markdown({ text, streaming }: { text: string; streaming: boolean }) {
+  // Decided once per message, so a message never swaps one renderer tree for the other; while the
+  // server's HTML is hydrated always the lazy tree, which is what the server rendered.
+  const [direct] = useState(() => (hydrated ? loaded : null));
+  if (direct) return <direct.Markdown text={text} streaming={streaming} />;
+  return (
+    <Suspense fallback={<PlainReply text={text} />}>
+      <LazyMarkdown text={text} streaming={streaming} />
+    </Suspense>
+  );
 }
 
 /** Until the renderer has arrived: the text, without fence lines. */
@@ -115,11 +141,7 @@ export const Message = memo(function Message({
       ) : null}
       {/* The message element itself holds only the reply, so its text is exactly what the model said. */}
       <div data-role="assistant" data-message-id={message.id} data-status={status}>
-        {text ? (
-          <Suspense fallback={<PlainReply text={text} />}>
-            <Markdown text={text} streaming={streaming} />
-          </Suspense>
-        ) : null}
+        {text ? <Markdown text={text} streaming={streaming} /> : null}
       </div>
       {streaming && !text ? <ThinkingIndicator /> : null}
       {!streaming && (label || usage?.completionTokens != null) ? (
