@@ -191,6 +191,7 @@ async function main(): Promise<void> {
           conversations: args.quick ? 1_000 : 10_000,
           messages: args.quick ? 100_000 : 1_000_000,
           freshStartupMs,
+          runTag,
         }),
       );
     }

@@ -14,7 +14,7 @@ export function toasterMounted(): void {
   markMounted();
 }
 
-async function show(kind: 'success' | 'error', message: string) {
+async function show(kind: 'success' | 'error' | 'info', message: string) {
   const [{ toast: sonnerToast }] = await Promise.all([loadSonner(), mounted]);
   sonnerToast[kind](message);
 }
@@ -22,4 +22,5 @@ async function show(kind: 'success' | 'error', message: string) {
 export const toast = {
   success: (message: string) => void show('success', message),
   error: (message: string) => void show('error', message),
+  info: (message: string) => void show('info', message),
 };

@@ -49,6 +49,19 @@ test.describe('REST API', () => {
     expect((await request.delete(`/api/conversations/${ids[0]}`)).status()).toBe(404);
   });
 
+  test('a chat response says in Server-Timing what the server spent before calling the model', async ({ request }) => {
+    const res = await request.post('/api/chat', { data: { id: uniqueWord('timing'), message: { text: 'hello' } } });
+    expect(res.status()).toBe(200);
+    const header = res.headers()['server-timing'] ?? '';
+    const metrics = Object.fromEntries([...header.matchAll(/(\w+);dur=([\d.]+)/g)].map((m) => [m[1], Number(m[2])]));
+    expect(Object.keys(metrics).sort()).toEqual(['prompt', 'store']);
+    for (const dur of Object.values(metrics)) {
+      expect(dur).toBeGreaterThanOrEqual(0);
+      expect(dur).toBeLessThan(10_000);
+    }
+    await res.text();
+  });
+
   test('errors are JSON with a code and a message, never a stack trace', async ({ request }) => {
     const cases = [
       { res: await request.get('/api/conversations/nope-unknown'), status: 404, code: 'not_found' },

@@ -25,16 +25,29 @@ test('a 2,000-message conversation opens at its end and loads older messages as 
     // Opens at the newest message.
     await expect.poll(() => scroller.evaluate((el) => el.scrollHeight - el.scrollTop - el.clientHeight)).toBeLessThan(60);
 
+    // Where a message sits in the scroller's viewport (0 = its top edge).
+    const offsetOf = (messageId: string | null) =>
+      page.locator(`[data-message-id="${messageId}"]`).evaluate((el) => {
+        const frame = el.closest('[data-testid="message-scroller"]')!;
+        return { top: el.getBoundingClientRect().top - frame.getBoundingClientRect().top, height: frame.clientHeight };
+      });
+
     const firstLoaded = await all.first().getAttribute('data-message-id');
     await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
     await expect(all).toHaveCount(200);
-    // The view stays on what the user was looking at: the former first message is still near the top.
-    const top = await page.locator(`[data-message-id="${firstLoaded}"]`).evaluate((el) => {
-      const box = el.getBoundingClientRect();
-      const frame = el.closest('[data-testid="message-scroller"]')!.getBoundingClientRect();
-      return box.top - frame.top;
-    });
-    expect(top).toBeGreaterThan(-200);
+    // The view stays on what the user was looking at: the former first message is still on screen
+    // near the top, not 100 messages further down (the view jumping to the oldest one).
+    let seen = await offsetOf(firstLoaded);
+    expect(seen.top).toBeGreaterThan(-200);
+    expect(seen.top).toBeLessThan(seen.height);
+
+    // Reaching the top again loads the page before that, the same way.
+    const secondFirst = await all.first().getAttribute('data-message-id');
+    await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
+    await expect(all).toHaveCount(300);
+    seen = await offsetOf(secondFirst);
+    expect(seen.top).toBeGreaterThan(-200);
+    expect(seen.top).toBeLessThan(seen.height);
 
     // The API pages the same way.
     const older = await (await fetch(`${server.url}/api/conversations/${id}/messages?before=${firstLoaded}&limit=50`)).json();

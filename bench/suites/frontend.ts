@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import type { AppServer, BenchContext, Row } from '../lib/context';
 import { fetchBuffer } from '../lib/http';
+import { LAYOUT_SHIFT_PROBE } from '../lib/page-probes';
 import { round } from '../lib/stats';
 import { chromiumLaunchOptions } from '../../lib/testing/chromium';
 
@@ -87,6 +88,9 @@ async function streamAndWatch(page: Page, url: string, message: string): Promise
   await page.getByRole('button', { name: 'Stop', exact: true }).waitFor({ state: 'detached', timeout: 60_000 });
   // Code highlighting and late fonts land after the text: give them time to shift things if they do.
   await page.waitForTimeout(1_500);
+  const probe = await page.evaluate(() => (window as unknown as { __benchShiftProbe?: string }).__benchShiftProbe);
+  // No shifts from a probe that never ran would read as a perfect score: fail loudly instead.
+  if (probe !== 'observing') throw new Error('layout-shift probe did not run in the page');
   const shifts = await page.evaluate(() => (window as unknown as { __benchShifts: Shift[] }).__benchShifts);
   const after = shifts.filter((s) => s.t >= sendAt);
   let lazyJsGzip = 0;
@@ -140,21 +144,7 @@ export async function frontendSuite(ctx: BenchContext, app: AppServer, existingC
     ];
     for (const sc of scenarios) {
       const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, baseURL: app.url });
-      await context.addInitScript(() => {
-        const w = window as unknown as { __benchShifts: unknown[] };
-        w.__benchShifts = [];
-        const describe = (node: Node | null | undefined): string => {
-          if (!node || !(node instanceof Element)) return node?.nodeName ?? '?';
-          const cls = typeof node.className === 'string' ? node.className.split(/\s+/).slice(0, 3).join('.') : '';
-          return `${node.tagName.toLowerCase()}${node.id ? `#${node.id}` : ''}${cls ? `.${cls}` : ''}`;
-        };
-        new PerformanceObserver((list) => {
-          for (const entry of list.getEntries()) {
-            const e = entry as PerformanceEntry & { value: number; hadRecentInput: boolean; sources?: { node?: Node | null }[] };
-            w.__benchShifts.push({ value: e.value, t: e.startTime, recent: e.hadRecentInput, sources: (e.sources ?? []).map((s) => describe(s.node)) });
-          }
-        }).observe({ type: 'layout-shift', buffered: true });
-      });
+      await context.addInitScript({ content: LAYOUT_SHIFT_PROBE });
       const page = await context.newPage();
       const result = await streamAndWatch(page, sc.url, sc.message);
       await context.close();

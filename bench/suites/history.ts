@@ -9,6 +9,7 @@ import { countSearchMatches, seedDatabase, seedVocabulary } from '../../db/seed'
 import { APP_HEADERS, startApp, type AppServer, type BenchContext, type Row } from '../lib/context';
 import { fetchBuffer } from '../lib/http';
 import { round, summarize } from '../lib/stats';
+import { longChatSuite } from './long-chat';
 
 interface Endpoint {
   id: string;
@@ -28,6 +29,7 @@ export interface HistoryOptions {
   messages: number;
   /** Start-up time of the app on a fresh database, to report what the large one adds. */
   freshStartupMs: number;
+  runTag: string;
 }
 
 async function get(ctx: BenchContext, app: AppServer, path: string, encoding = true): Promise<{ ms: number; status: number; body: Buffer }> {
@@ -196,6 +198,9 @@ export async function historySuite(ctx: BenchContext, options: HistoryOptions): 
             : e.note,
       });
     }
+    // Last: it writes to the 2,000-message conversation.
+    ctx.log('  long chats: a turn in the 2,000-message conversation (server, then Chromium)');
+    rows.push(...(await longChatSuite(ctx, app, longId, options.runTag)));
     if (!hasSearch) {
       rows.push({
         id: 'history.search',

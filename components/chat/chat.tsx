@@ -3,12 +3,13 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { useRouter } from 'next/navigation';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { toast } from '@/components/toast';
 import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { setDrawerOpen } from '@/components/sidebar/drawer';
 import { startNewChat } from './new-chat-store';
+import { mergeNewestPage } from '@/lib/chat/merge-messages';
 import type { ConversationSettings } from '@/lib/chat/settings';
 import { titleFromMessage } from '@/lib/chat/title';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
@@ -95,15 +96,19 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
 
   /** Re-reads the stored conversation: totals, context, and version info of new branches. */
   async function refresh({ messages: replaceMessages = true } = {}) {
-    // As many messages as are on screen (plus the new turn), so loaded history stays loaded.
-    const limit = Math.max(100, messagesRef.current.length + 2);
-    const res = await fetch(`/api/conversations/${id}?limit=${limit}`).catch(() => undefined);
+    // The newest page only, laid over the messages on screen (loaded history stays loaded).
+    const res = await fetch(`/api/conversations/${id}?limit=100`).catch(() => undefined);
     if (!res?.ok) return;
     const detail = (await res.json()) as Detail;
     setInfo({ usage: detail.usage, context: detail.context });
     if (replaceMessages && statusRef.current === 'ready') {
-      setMessages(detail.messages);
-      setHasOlder(detail.hasOlder);
+      const merged = mergeNewestPage(messagesRef.current, detail.messages, sameMessage);
+      if (merged) {
+        if (merged !== messagesRef.current) setMessages(merged);
+      } else {
+        setMessages(detail.messages);
+        setHasOlder(detail.hasOlder);
+      }
     }
   }
 
@@ -166,6 +171,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   }, [router]);
 
   const loadingOlder = useRef(false);
+  /** Distance from the bottom to keep while older messages are prepended (null: nothing pending). */
+  const keepFromBottom = useRef<number | null>(null);
   /** Prepends the previous page of the branch, keeping the view where it was. */
   async function loadOlder() {
     const first = messagesRef.current[0];
@@ -176,16 +183,22 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       if (!res.ok) return;
       const page = (await res.json()) as { messages: ChatUIMessage[]; hasOlder: boolean };
       const el = scrollRef.current;
-      const fromBottom = el ? el.scrollHeight - el.scrollTop : 0;
+      if (el) keepFromBottom.current = el.scrollHeight - el.scrollTop;
       setMessages((current) => (current[0]?.id === first.id ? [...page.messages, ...current] : current));
       setHasOlder(page.hasOlder);
-      requestAnimationFrame(() => {
-        if (el) el.scrollTop = el.scrollHeight - fromBottom;
-      });
     } finally {
       loadingOlder.current = false;
     }
   }
+
+  // Before paint, in the same commit that prepends: a frame later is too late (the view would jump to
+  // the oldest message), and the browser's scroll anchoring does nothing at scrollTop 0.
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el || keepFromBottom.current === null) return;
+    el.scrollTop = el.scrollHeight - keepFromBottom.current;
+    keepFromBottom.current = null;
+  }, [messages, scrollRef]);
 
   useEffect(() => {
     const el = scrollRef.current;
@@ -198,16 +211,27 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   }, [hasOlder, scrollRef]);
 
   // Handlers stay one object for the chat's life so memoised messages don't re-render while streaming.
+  // Nor does a reply starting or ending re-render them (a long chat has thousands): instead of
+  // disabled buttons, an action asked for while a reply is being written says why it waits.
   const latest = useRef({ editMessage, regenerateFrom, showVersion, loadOlder, stopReply });
   latest.current = { editMessage, regenerateFrom, showVersion, loadOlder, stopReply };
-  const handlers = useMemo<MessageHandlers>(
-    () => ({
-      onEdit: (messageId, text) => latest.current.editMessage(messageId, text),
-      onRegenerate: (messageId) => latest.current.regenerateFrom(messageId),
-      onShowVersion: (messageId) => void latest.current.showVersion(messageId),
-    }),
-    [],
-  );
+  const handlers = useMemo<MessageHandlers>(() => {
+    const whenIdle =
+      <A extends unknown[]>(action: (...args: A) => void) =>
+      (...args: A): boolean => {
+        if (statusRef.current === 'submitted' || statusRef.current === 'streaming') {
+          toast.info('A reply is still being written. Wait for it to finish, or press Stop.');
+          return false;
+        }
+        action(...args);
+        return true;
+      };
+    return {
+      onEdit: whenIdle((messageId: string, text: string) => latest.current.editMessage(messageId, text)),
+      onRegenerate: whenIdle((messageId: string) => latest.current.regenerateFrom(messageId)),
+      onShowVersion: whenIdle((messageId: string) => void latest.current.showVersion(messageId)),
+    };
+  }, []);
 
   const busy = status === 'submitted' || status === 'streaming';
   const last = messages.at(-1);
@@ -375,7 +399,6 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
               key={m.id}
               message={m}
               streaming={busy && i === messages.length - 1 && m.role === 'assistant'}
-              busy={busy}
               handlers={handlers}
             />
           ))}
@@ -467,4 +490,9 @@ function EmptyState({ onPick }: { onPick(prompt: string): void }) {
       </ul>
     </div>
   );
+}
+
+/** Whether a stored copy of a message shows the same as the one on screen. */
+function sameMessage(a: ChatUIMessage, b: ChatUIMessage): boolean {
+  return a.role === b.role && JSON.stringify(a.parts) === JSON.stringify(b.parts) && JSON.stringify(a.metadata) === JSON.stringify(b.metadata);
 }

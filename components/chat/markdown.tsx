@@ -1,10 +1,10 @@
 'use client';
 
-import { code } from '@streamdown/code';
 import type { MathPlugin } from '@streamdown/math';
 import { memo, useEffect, useRef, useState } from 'react';
 import { Streamdown } from 'streamdown';
 import { protectCurrency } from '@/lib/math-text';
+import { deferredCode as code } from './code-highlighting';
 
 let mathPlugin: MathPlugin | null = null;
 let mathLoading: Promise<MathPlugin> | null = null;
@@ -65,6 +65,10 @@ const SCROLLERS = '[data-streamdown="code-block-body"], [data-streamdown="table-
 /**
  * A code block, table or formula wider than the message scrolls sideways inside itself; keyboard
  * users scroll it with the arrow keys once it can take focus, so such a box gets tabindex=0.
+ *
+ * Measuring whether a box overflows forces layout, and a message off screen (content-visibility:
+ * auto) has none: done for every message of a long chat it cost seconds of main thread. So a
+ * message is measured only while it is on screen or close to it, which is where keys can reach it.
  */
 function useScrollableFocus(root: React.RefObject<HTMLDivElement | null>, settled: string | null) {
   useEffect(() => {
@@ -76,16 +80,52 @@ function useScrollableFocus(root: React.RefObject<HTMLDivElement | null>, settle
         else box.removeAttribute('tabindex');
       }
     };
-    // Highlighting and math arrive a moment after the text; widths change with the window.
-    const observer = new ResizeObserver(mark);
-    observer.observe(el);
-    for (const box of el.querySelectorAll(SCROLLERS)) observer.observe(box);
-    const mutations = new MutationObserver(mark);
-    mutations.observe(el, { childList: true, subtree: true });
-    mark();
+    let stopWatching: (() => void) | null = null;
+    const watch = () => {
+      // Highlighting and math arrive a moment after the text; widths change with the window.
+      const resizes = new ResizeObserver(mark);
+      resizes.observe(el);
+      for (const box of el.querySelectorAll(SCROLLERS)) resizes.observe(box);
+      const mutations = new MutationObserver(() => {
+        for (const box of el.querySelectorAll(SCROLLERS)) resizes.observe(box);
+        mark();
+      });
+      mutations.observe(el, { childList: true, subtree: true });
+      mark();
+      return () => {
+        resizes.disconnect();
+        mutations.disconnect();
+      };
+    };
+    const unobserve = observeNearScreen(el, (near) => {
+      if (near && !stopWatching) stopWatching = watch();
+      else if (!near && stopWatching) {
+        stopWatching();
+        stopWatching = null;
+      }
+    });
     return () => {
-      observer.disconnect();
-      mutations.disconnect();
+      unobserve();
+      stopWatching?.();
     };
   }, [root, settled]);
+}
+
+/** One IntersectionObserver for every message, rather than one each. */
+const nearScreenCallbacks = new Map<Element, (near: boolean) => void>();
+let nearScreen: IntersectionObserver | null = null;
+
+function observeNearScreen(el: Element, onChange: (near: boolean) => void): () => void {
+  nearScreen ??= new IntersectionObserver(
+    (entries) => {
+      for (const entry of entries) nearScreenCallbacks.get(entry.target)?.(entry.isIntersecting);
+    },
+    { rootMargin: '400px 0px' },
+  );
+  nearScreenCallbacks.set(el, onChange);
+  nearScreen.observe(el);
+  return () => {
+    nearScreen?.unobserve(el);
+    nearScreenCallbacks.delete(el);
+  };
 }

@@ -2,18 +2,20 @@
 
 import type { ReactNode } from 'react';
 
+
 export type BranchControls = { index: number; count: number; onPrevious(): void; onNext(): void };
 
-/** The small row under a message: version switcher, copy, edit or regenerate. */
+/**
+ * The small row under a message: version switcher, copy, edit or regenerate. They stay enabled
+ * while a reply is written; the chat's handlers answer with a notice then (components/chat/chat.tsx).
+ */
 export function MessageActions({
   branch,
-  disabled,
   onCopy,
   onEdit,
   onRegenerate,
 }: {
   branch?: BranchControls;
-  disabled: boolean;
   onCopy(): void;
   onEdit?(): void;
   onRegenerate?(): void;
@@ -22,13 +24,13 @@ export function MessageActions({
     <div className="mt-1 flex items-center gap-0.5 text-muted-foreground">
       {branch ? (
         <div className="mr-1 flex items-center text-xs tabular-nums" role="group" aria-label="Versions">
-          <IconButton label="Previous version" onClick={branch.onPrevious} disabled={disabled || branch.index === 0}>
+          <IconButton label="Previous version" onClick={branch.onPrevious} disabled={branch.index === 0}>
             <path d="M15 18l-6-6 6-6" />
           </IconButton>
           <span data-testid="version">
             {branch.index + 1} / {branch.count}
           </span>
-          <IconButton label="Next version" onClick={branch.onNext} disabled={disabled || branch.index === branch.count - 1}>
+          <IconButton label="Next version" onClick={branch.onNext} disabled={branch.index === branch.count - 1}>
             <path d="M9 18l6-6-6-6" />
           </IconButton>
         </div>
@@ -38,13 +40,13 @@ export function MessageActions({
         <path d="M5 15V5a2 2 0 0 1 2-2h8" />
       </IconButton>
       {onEdit ? (
-        <IconButton label="Edit message" onClick={onEdit} disabled={disabled}>
+        <IconButton label="Edit message" onClick={onEdit}>
           <path d="M12 20h9" />
           <path d="M16.5 3.5a2.1 2.1 0 0 1 3 3L7 19l-4 1 1-4Z" />
         </IconButton>
       ) : null}
       {onRegenerate ? (
-        <IconButton label="Regenerate reply" onClick={onRegenerate} disabled={disabled}>
+        <IconButton label="Regenerate reply" onClick={onRegenerate}>
           <path d="M21 12a9 9 0 1 1-2.64-6.36" />
           <path d="M21 3v6h-6" />
         </IconButton>

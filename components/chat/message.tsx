@@ -53,7 +53,8 @@ const STATUS_LABEL: Partial<Record<string, string>> = {
 };
 
 export type MessageHandlers = {
-  onEdit(messageId: string, text: string): void;
+  /** False when refused (a reply is still being written). */
+  onEdit(messageId: string, text: string): boolean;
   onRegenerate(messageId: string): void;
   onShowVersion(messageId: string): void;
 };
@@ -62,13 +63,10 @@ export type MessageHandlers = {
 export const Message = memo(function Message({
   message,
   streaming,
-  busy,
   handlers,
 }: {
   message: ChatUIMessage;
   streaming: boolean;
-  /** A reply is being written somewhere in the chat: editing and regenerating wait. */
-  busy: boolean;
   handlers: MessageHandlers;
 }) {
   const text = messageText(message);
@@ -97,8 +95,8 @@ export const Message = memo(function Message({
             initial={text}
             onCancel={() => setEditing(false)}
             onSave={(next) => {
-              setEditing(false);
-              handlers.onEdit(message.id, next);
+              // Refused while a reply is being written: the edit box stays open with the text.
+              if (handlers.onEdit(message.id, next)) setEditing(false);
             }}
           />
         ) : (
@@ -114,7 +112,6 @@ export const Message = memo(function Message({
           <div className="shrink-0 opacity-100 motion-safe:transition-opacity md:opacity-0 md:group-focus-within:opacity-100 md:group-hover:opacity-100">
             <MessageActions
               branch={branchControls}
-              disabled={busy}
               onCopy={() => void copyText(text, 'Message copied')}
               onEdit={() => setEditing(true)}
             />
@@ -162,7 +159,6 @@ export const Message = memo(function Message({
       {!streaming ? (
         <MessageActions
           branch={branchControls}
-          disabled={busy}
           onCopy={() => void copyText(text, 'Reply copied')}
           onRegenerate={() => handlers.onRegenerate(message.id)}
         />

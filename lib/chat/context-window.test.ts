@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateTokens, fitToBudget } from './context-window';
 
@@ -40,6 +41,34 @@ describe('estimateTokens', () => {
   it('mixes dense and Latin text', () => {
     // 2 dense characters + 8 Latin characters (incl. the space) → 2 + 2 + 4.
     expect(estimateTokens('你好 abcdefg')).toBe(2 + 2 + 4);
+  });
+
+  it('counts astral characters (emoji, CJK extension B) once each, and a lone surrogate as one character', () => {
+    expect(estimateTokens('😀😀')).toBe(2 + 4);
+    expect(estimateTokens('\u{20000}\u{20001}')).toBe(2 + 4);
+    expect(estimateTokens('\ud800abc')).toBe(1 + 4);
+  });
+
+  it('agrees with the definition (regex over code points) on any text', () => {
+    const dense =
+      /[\u0e00-\u0e7f\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7a3\uf900-\ufaff\uff00-\uffef\u{1f300}-\u{1faff}\u{20000}-\u{2ffff}]/gu;
+    const reference = (text: string) => {
+      if (!text) return 0;
+      const d = text.match(dense)?.length ?? 0;
+      return d + Math.ceil(([...text].length - d) / 4) + 4;
+    };
+    const pieces = fc.oneof(
+      fc.string({ unit: 'grapheme' }),
+      fc.string({ unit: 'binary' }),
+      fc.constantFrom('你好', 'カタカナ', '안녕', 'สวัสดี', '😀', '\u{2a6d6}', 'café', ' ', '\ud83d'),
+    );
+    fc.assert(
+      fc.property(fc.array(pieces, { maxLength: 20 }), (parts) => {
+        const text = parts.join('');
+        expect(estimateTokens(text)).toBe(reference(text));
+      }),
+      { numRuns: 500 },
+    );
   });
 
   it('errs high: dense text costs far more than the same length of Latin text', () => {

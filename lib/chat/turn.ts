@@ -123,7 +123,13 @@ export function defaultSettings(config: AppConfig): ConversationSettings {
   );
 }
 
-export type StartedTurn = { conversationId: string; created: boolean; generation: Generation };
+export type StartedTurn = {
+  conversationId: string;
+  created: boolean;
+  generation: Generation;
+  /** Server time before the upstream call, in ms: storing the message and reading the branch, then fitting it into the prompt. */
+  timings: { storeMs: number; promptMs: number };
+};
 
 /**
  * Stores the user's message (and a placeholder for the reply) before anything goes upstream,
@@ -135,6 +141,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     throw new ApiError('conflict', 'A reply is still being written in this conversation. Stop it or wait for it to finish.');
   }
   const now = Date.now();
+  const started = performance.now();
   const assistantId = newId();
   let begun: ReturnType<typeof beginTurn>;
 
@@ -185,8 +192,10 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     }
   }
 
+  const stored = performance.now();
   const settings = effectiveSettings(defaultSettings(config), readStoredSettings(begun.settings));
   const upstream = buildUpstreamRequest(begun.history, settings, config);
+  const timings = { storeMs: stored - started, promptMs: performance.now() - stored };
   const generation = startGeneration({
     conversationId,
     messageId: assistantId,
@@ -212,7 +221,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
         Date.now(),
       ),
   });
-  return { conversationId, created: begun.created, generation };
+  return { conversationId, created: begun.created, generation, timings };
 }
 
 function isUniqueViolation(error: unknown): boolean {

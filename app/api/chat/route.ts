@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
 import { readJson } from '@/lib/api/request';
 import { uiStreamResponse } from '@/lib/chat/stream-response';
+import { serverTiming } from '@/lib/chat/server-timing';
 import { chatRequestSchema, startTurn } from '@/lib/chat/turn';
 import { enforceChatRateLimit } from '@/lib/security/chat-limit';
 import { appDb, getConfig } from '@/lib/server';
@@ -11,5 +12,8 @@ export const POST = apiRoute(async (request) => {
   const config = getConfig();
   const body = await readJson(request, chatRequestSchema, config.MAX_BODY_BYTES);
   const turn = startTurn(appDb(), config, body);
-  return uiStreamResponse(turn.generation.subscribe(), { 'x-conversation-id': turn.conversationId });
+  return uiStreamResponse(turn.generation.subscribe(), {
+    'x-conversation-id': turn.conversationId,
+    'server-timing': serverTiming(turn.timings),
+  });
 });
