@@ -569,6 +569,26 @@ test.describe('states', () => {
     await expect(page).toHaveURL(/\/$/);
   });
 
+  test('regenerating or editing an earlier message while a reply streams waits, and says why', async ({ page }) => {
+    const word = uniqueWord('waits');
+    await startConversation(page, `first ${word}`);
+    const firstReply = await assistantMessages(page).first().innerText();
+    await send(page, `second ${word} [[tokens=80]] [[delay=40]]`);
+    await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+    await page.getByTestId('assistant-turn').first().getByRole('button', { name: 'Regenerate reply' }).click();
+    await expect(page.locator('[data-sonner-toast]').filter({ hasText: 'A reply is still being written' })).toBeVisible();
+    // An edit being written is kept, not thrown away, when it is refused.
+    await page.getByTestId('user-turn').first().hover();
+    await page.getByTestId('user-turn').first().getByRole('button', { name: 'Edit message' }).click();
+    await page.getByRole('textbox', { name: 'Edit message' }).fill(`edited ${word}`);
+    await page.getByRole('textbox', { name: 'Edit message' }).press('Enter');
+    await expect(page.getByRole('textbox', { name: 'Edit message' })).toHaveValue(`edited ${word}`);
+    await waitForReplyDone(page);
+    // Nothing was regenerated: the first reply is as it was, and two turns are shown.
+    await expect(assistantMessages(page)).toHaveCount(2);
+    expect(await assistantMessages(page).first().innerText()).toBe(firstReply);
+  });
+
   test('the demo banner is shown without an API key, and fits a phone', async ({ page }) => {
     await page.setViewportSize(MOBILE);
     await page.goto(`http://127.0.0.1:${DEMO_PORT}/`);
