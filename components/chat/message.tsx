@@ -129,7 +129,9 @@ export const Message = memo(function Message({
       data-testid="assistant-turn"
       data-status={status}
       // Off-screen messages skip layout and paint: a 2,000-message chat costs what the visible part costs.
-      className={`group min-w-0 ${streaming ? '' : '[contain-intrinsic-size:auto_240px] [content-visibility:auto]'}`}
+      // Set from the start, also while streaming: switching it on when a reply ends made Chromium skip
+      // the reply for a frame and lay it out again, which counts as the whole reply jumping.
+      className="group min-w-0 [contain-intrinsic-size:auto_240px] [content-visibility:auto]"
     >
       {omitted > 0 ? (
         <p className="mb-2 text-xs text-muted-foreground" data-testid="context-omitted">
@@ -141,6 +143,14 @@ export const Message = memo(function Message({
         {text ? <Markdown text={text} streaming={streaming} /> : null}
       </div>
       {streaming && !text ? <ThinkingIndicator /> : null}
+      {streaming && text ? (
+        // The room the usage line and the actions take once the reply ends, held while it streams, so
+        // the reply does not jump up by their height at its end (the view is pinned to the bottom).
+        <div aria-hidden="true" inert className="invisible">
+          <p className="mt-2 flex items-center text-xs">&nbsp;</p>
+          <MessageActions onCopy={() => undefined} onRegenerate={() => undefined} />
+        </div>
+      ) : null}
       {!streaming && (label || usage?.completionTokens != null) ? (
         <p className="mt-2 flex flex-wrap items-center gap-2 text-xs text-muted-foreground">
           {label ? (
