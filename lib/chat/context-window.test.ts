@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { estimateTokens, fitToBudget } from './context-window';
+import { estimateMessageTokens, estimateTokens, fitToBudget } from './context-window';
 
 type Msg = { id: string; role: 'user' | 'assistant'; content: string };
 
@@ -74,6 +74,19 @@ describe('estimateTokens', () => {
   it('errs high: dense text costs far more than the same length of Latin text', () => {
     const n = 1000;
     expect(estimateTokens('字'.repeat(n))).toBeGreaterThan(estimateTokens('a'.repeat(n)) * 3);
+  });
+});
+
+describe('estimateMessageTokens', () => {
+  it('is estimateTokens of the text, for messages with and without an id', () => {
+    expect(estimateMessageTokens({ content: 'Hello, world!' })).toBe(estimateTokens('Hello, world!'));
+    expect(estimateMessageTokens({ id: 'm-est-1', content: '你好世界' })).toBe(estimateTokens('你好世界'));
+    expect(estimateMessageTokens({ id: 'm-est-1', content: '你好世界' })).toBe(estimateTokens('你好世界'));
+  });
+
+  it('follows a message whose text grew under the same id (a reply saved while streaming)', () => {
+    expect(estimateMessageTokens({ id: 'm-est-2', content: 'a'.repeat(40) })).toBe(10 + 4);
+    expect(estimateMessageTokens({ id: 'm-est-2', content: 'a'.repeat(400) })).toBe(100 + 4);
   });
 });
 

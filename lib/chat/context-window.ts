@@ -47,6 +47,25 @@ export function estimateTokens(text: string): number {
   return dense + Math.ceil(rest / 4) + 4; // + per-message overhead (role, separators)
 }
 
+/** Estimates by message id; a stored message's text only ever grows (a streaming reply), so its length tells a stale entry. */
+const estimates = new Map<string, { chars: number; tokens: number }>();
+/** ~50,000 messages: a few MB, far more than the conversations anyone has open at once. */
+const ESTIMATES_KEPT = 50_000;
+
+/**
+ * `estimateTokens` of a stored message, remembered by id: every turn of a long conversation fits
+ * the same thousands of messages into the window again, and only the newest ones are new.
+ */
+export function estimateMessageTokens(message: { id?: string; content: string }): number {
+  if (!message.id) return estimateTokens(message.content);
+  const known = estimates.get(message.id);
+  if (known && known.chars === message.content.length) return known.tokens;
+  const tokens = estimateTokens(message.content);
+  estimates.set(message.id, { chars: message.content.length, tokens });
+  if (estimates.size > ESTIMATES_KEPT) estimates.delete(estimates.keys().next().value!);
+  return tokens;
+}
+
 export type Fitted<T> = { kept: T[]; omitted: number; tokens: number };
 
 /**
@@ -54,18 +73,18 @@ export type Fitted<T> = { kept: T[]; omitted: number; tokens: number };
  * its tokens are passed as `reserved`). Drops whole turns from the oldest end, and never starts
  * the kept history with an assistant reply whose question was dropped.
  */
-export function fitToBudget<T extends { role: string; content: string }>(messages: T[], budget: number, reserved = 0): Fitted<T> {
+export function fitToBudget<T extends { id?: string; role: string; content: string }>(messages: T[], budget: number, reserved = 0): Fitted<T> {
   let tokens = reserved;
   let start = messages.length;
   for (let i = messages.length - 1; i >= 0; i--) {
-    const cost = estimateTokens(messages[i]!.content);
+    const cost = estimateMessageTokens(messages[i]!);
     if (tokens + cost > budget && start < messages.length) break;
     tokens += cost;
     start = i;
   }
   // The newest message always goes, even alone over budget: the upstream then says so clearly.
   while (start > 0 && start < messages.length - 1 && messages[start]!.role === 'assistant') {
-    tokens -= estimateTokens(messages[start]!.content);
+    tokens -= estimateMessageTokens(messages[start]!);
     start++;
   }
   return { kept: messages.slice(start), omitted: start, tokens };

@@ -82,7 +82,7 @@ export type UpstreamRequest = {
  * nothing for the model and are skipped.
  */
 export function buildUpstreamRequest(
-  history: Pick<MessageRow, 'role' | 'content'>[],
+  history: (Pick<MessageRow, 'role' | 'content'> & { id?: string })[],
   settings: ConversationSettings,
   config: Pick<AppConfig, 'CONTEXT_WINDOW_TOKENS' | 'CONTEXT_BUDGET_TOKENS'>,
 ): UpstreamRequest {
