@@ -259,19 +259,27 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     wasBusy.current = false;
     const reply = messagesRef.current.at(-1);
     if (status !== 'ready' || reply?.role !== 'assistant' || reply.metadata?.status === 'stopped') return;
-    const frame = requestAnimationFrame(() => {
+    // In idle time, once the finished reply has been laid out: reading innerText right after React's
+    // commit forced a style and layout pass of the whole page inside the reply's last task.
+    const read = () => {
       const el =
         document.querySelector<HTMLElement>(`[data-role="assistant"][data-message-id="${CSS.escape(reply.id)}"]`) ??
         [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')].at(-1);
       if (!el) return setAnnouncement(messageText(reply));
       // An off-screen message skips rendering (content-visibility), and its innerText is then empty.
       const turn = el.closest<HTMLElement>('[data-testid="assistant-turn"]') ?? el;
-      turn.style.contentVisibility = 'visible';
+      const skipped = el.checkVisibility?.({ contentVisibilityAuto: true }) === false;
+      if (skipped) turn.style.contentVisibility = 'visible';
       const text = el.innerText.replace(/\s+/g, ' ').trim();
-      turn.style.contentVisibility = '';
+      if (skipped) turn.style.contentVisibility = '';
       setAnnouncement(text || messageText(reply));
-    });
-    return () => cancelAnimationFrame(frame);
+    };
+    if (typeof requestIdleCallback === 'function') {
+      const handle = requestIdleCallback(read, { timeout: 1_000 });
+      return () => cancelIdleCallback(handle);
+    }
+    const timer = setTimeout(read, 100);
+    return () => clearTimeout(timer);
   }, [busy, status]);
 
   function send(text: string) {

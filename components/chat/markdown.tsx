@@ -40,6 +40,11 @@ export const Markdown = memo(function Markdown({ text, streaming }: { text: stri
   const math = useMath(text.includes('$'));
   if (math && !withMath) withMath = { code, math };
   const root = useRef<HTMLDivElement>(null);
+  // A reply that streamed here stays in Streamdown's streaming mode once it has ended: its static
+  // mode renders a different tree, so switching would rebuild the whole reply (DOM, highlighting)
+  // in one long task at the very end. The finished text parses the same either way.
+  const streamed = useRef(streaming);
+  if (streaming) streamed.current = true;
   // A code fence arrives a few characters at a time: hold back one or two backticks that start the
   // last line until the third (or something else) arrives, so no stray backticks flash on screen.
   const shown = streaming ? text.replace(/(^|\n) {0,3}`{1,2}$/, '$1') : text;
@@ -48,7 +53,7 @@ export const Markdown = memo(function Markdown({ text, streaming }: { text: stri
     <div ref={root}>
     <Streamdown
       plugins={math ? withMath! : withoutMath}
-      mode={streaming ? 'streaming' : 'static'}
+      mode={streamed.current ? 'streaming' : 'static'}
       isAnimating={streaming}
       shikiTheme={['github-light-default', 'github-dark-default']}
       className="markdown space-y-3 text-[15px] leading-7"
