@@ -26,26 +26,14 @@ export const LAYOUT_SHIFT_PROBE = `
 })();
 `;
 
-/**
- * Watches the main thread into \`window.__benchMain\`: 'longtask' entries (tasks over 50 ms, all
- * Chromium reports) and, for shorter ones, the gaps between ticks of a 0 ms timer longer than 8 ms
- * (a task delays the next tick by its length; nested timers tick every ~4 ms when idle).
- */
-export const MAIN_THREAD_PROBE = `
+/** Collects Chromium's 'longtask' entries (tasks over 50 ms) in `window.__benchLongTasks`. */
+export const LONG_TASK_PROBE = `
 (() => {
-  const main = { ticks: 0, gaps: [], tasks: [] };
-  window.__benchMain = main;
-  let last = performance.now();
-  const tick = () => {
-    const now = performance.now();
-    main.ticks++;
-    if (now - last > 8) main.gaps.push({ t: last, gap: now - last });
-    last = now;
-    setTimeout(tick, 0);
-  };
-  setTimeout(tick, 0);
+  const log = { observing: false, tasks: [] };
+  window.__benchLongTasks = log;
   new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) main.tasks.push({ t: e.startTime, d: e.duration });
+    for (const e of list.getEntries()) log.tasks.push({ t: e.startTime, d: e.duration });
   }).observe({ type: 'longtask', buffered: true });
+  log.observing = true;
 })();
 `;

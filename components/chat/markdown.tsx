@@ -102,6 +102,9 @@ function useScrollableFocus(root: React.RefObject<HTMLDivElement | null>, settle
         mutations.disconnect();
       };
     };
+    // Most replies hold nothing that can overflow: they need no observer at all (each one costs
+    // the browser a little on every frame). Math renders later, so a `$` is reason enough to watch.
+    if (!el.querySelector(SCROLLERS) && !settled.includes('$')) return;
     const unobserve = observeNearScreen(el, (near) => {
       if (near && !stopWatching) stopWatching = watch();
       else if (!near && stopWatching) {
