@@ -573,7 +573,8 @@ test.describe('states', () => {
     const word = uniqueWord('waits');
     await startConversation(page, `first ${word}`);
     const firstReply = await assistantMessages(page).first().innerText();
-    await send(page, `second ${word} [[tokens=80]] [[delay=40]]`);
+    // Long enough to outlast the steps below on a loaded machine; stopped once they are done.
+    await send(page, `second ${word} [[tokens=600]] [[delay=30]]`);
     await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
     await page.getByTestId('assistant-turn').first().getByRole('button', { name: 'Regenerate reply' }).click();
     await expect(page.locator('[data-sonner-toast]').filter({ hasText: 'A reply is still being written' })).toBeVisible();
@@ -583,6 +584,8 @@ test.describe('states', () => {
     await page.getByRole('textbox', { name: 'Edit message' }).fill(`edited ${word}`);
     await page.getByRole('textbox', { name: 'Edit message' }).press('Enter');
     await expect(page.getByRole('textbox', { name: 'Edit message' })).toHaveValue(`edited ${word}`);
+    await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+    await page.getByRole('button', { name: 'Stop', exact: true }).click();
     await waitForReplyDone(page);
     // Nothing was regenerated: the first reply is as it was, and two turns are shown.
     await expect(assistantMessages(page)).toHaveCount(2);

@@ -11,6 +11,36 @@ import { code, type CodeHighlighterPlugin, type HighlightOptions, type Highlight
  * the user is reading), and blocks already highlighted come straight from the plugin's cache.
  * A block still streaming is highlighted at once: it is the one on screen, and is short.
  */
+/** The themes the chat renders code in (light, dark). */
+export const CODE_THEMES: HighlightOptions['themes'] = ['github-light-default', 'github-dark-default'];
+
+/**
+ * Languages replies most often hold. Each one's first use builds a highlighter and compiles its
+ * grammar: 50–150 ms in one task on a 2-core machine, which landed in the middle of a streaming
+ * reply. They are built ahead, one per idle period, after the renderer has loaded.
+ */
+const COMMON_LANGUAGES = ['typescript', 'python', 'javascript', 'bash', 'json'] as const;
+let warmed = false;
+
+export function warmUpHighlighting(): void {
+  if (warmed || typeof window === 'undefined' || typeof requestIdleCallback !== 'function') return;
+  warmed = true;
+  const languages = [...COMMON_LANGUAGES];
+  const next = () => {
+    const language = languages.shift();
+    if (!language) return;
+    let done = false;
+    const continueLater = () => {
+      if (done) return;
+      done = true;
+      requestIdleCallback(next, { timeout: 10_000 });
+    };
+    const ready = code.highlight({ code: '', language, themes: CODE_THEMES, isIncomplete: true }, continueLater);
+    if (ready) continueLater();
+  };
+  requestIdleCallback(next, { timeout: 10_000 });
+}
+
 type Job = { options: HighlightOptions; callback?: (result: HighlightResult) => void };
 
 const queue: Job[] = [];

@@ -4,7 +4,7 @@ import type { MathPlugin } from '@streamdown/math';
 import { memo, useEffect, useRef, useState } from 'react';
 import { Streamdown } from 'streamdown';
 import { protectCurrency } from '@/lib/math-text';
-import { deferredCode as code } from './code-highlighting';
+import { CODE_THEMES, deferredCode as code, warmUpHighlighting } from './code-highlighting';
 
 let mathPlugin: MathPlugin | null = null;
 let mathLoading: Promise<MathPlugin> | null = null;
@@ -31,6 +31,9 @@ function useMath(needed: boolean): MathPlugin | null {
 const withoutMath = { code };
 let withMath: { code: typeof code; math: MathPlugin } | null = null;
 
+// This module is the renderer, loaded after the page; once here, build the common highlighters in idle time.
+warmUpHighlighting();
+
 /**
  * Model output as markdown: GFM, highlighted code, LaTeX math, and unfinished syntax (an open code
  * fence, half a table) rendered sensibly while it streams. Raw HTML goes through Streamdown's
@@ -55,7 +58,7 @@ export const Markdown = memo(function Markdown({ text, streaming }: { text: stri
       plugins={math ? withMath! : withoutMath}
       mode={streamed.current ? 'streaming' : 'static'}
       isAnimating={streaming}
-      shikiTheme={['github-light-default', 'github-dark-default']}
+      shikiTheme={CODE_THEMES as [string, string]}
       className="markdown space-y-3 text-[15px] leading-7"
     >
       {math ? protectCurrency(shown) : shown}
