@@ -9,6 +9,7 @@ import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { setDrawerOpen } from '@/components/sidebar/drawer';
 import { startNewChat } from './new-chat-store';
+import { groupTurns } from '@/lib/chat/group-turns';
 import { mergeNewestPage } from '@/lib/chat/merge-messages';
 import type { ConversationSettings } from '@/lib/chat/settings';
 import { titleFromMessage } from '@/lib/chat/title';
@@ -234,6 +235,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   }, []);
 
   const busy = status === 'submitted' || status === 'streaming';
+  const turns = useMemo(() => groupTurns(messages), [messages]);
   const last = messages.at(-1);
   const storedFailure =
     !busy && last?.role === 'assistant' && (last.metadata?.status === 'error' || last.metadata?.status === 'interrupted')
@@ -267,7 +269,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')].at(-1);
       if (!el) return setAnnouncement(messageText(reply));
       // An off-screen message skips rendering (content-visibility), and its innerText is then empty.
-      const turn = el.closest<HTMLElement>('[data-testid="assistant-turn"]') ?? el;
+      const turn = el.closest<HTMLElement>('[data-turn]') ?? el;
       const skipped = el.checkVisibility?.({ contentVisibilityAuto: true }) === false;
       if (skipped) turn.style.contentVisibility = 'visible';
       const text = el.innerText.replace(/\s+/g, ' ').trim();
@@ -402,13 +404,24 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
               Load earlier messages
             </button>
           ) : null}
-          {messages.map((m, i) => (
-            <Message
-              key={m.id}
-              message={m}
-              streaming={busy && i === messages.length - 1 && m.role === 'assistant'}
-              handlers={handlers}
-            />
+          {turns.map((turn) => (
+            // Off-screen turns skip layout and paint: a 2,000-message chat costs what the visible part
+            // costs. Set on every turn from the start: switching it on when a reply ended made Chromium
+            // skip the reply for a frame and lay it out again, which counts as the whole reply jumping.
+            <div
+              key={turn[0]!.message.id}
+              data-turn=""
+              className="flex flex-col gap-6 [contain-intrinsic-size:auto_360px] [content-visibility:auto]"
+            >
+              {turn.map(({ message: m, index: i }) => (
+                <Message
+                  key={m.id}
+                  message={m}
+                  streaming={busy && i === messages.length - 1 && m.role === 'assistant'}
+                  handlers={handlers}
+                />
+              ))}
+            </div>
           ))}
           {status === 'submitted' && last?.role === 'user' ? (
             <ThinkingIndicator />

@@ -59,6 +59,11 @@ export const Markdown = memo(function Markdown({ text, streaming }: { text: stri
       mode={streamed.current ? 'streaming' : 'static'}
       isAnimating={streaming}
       shikiTheme={CODE_THEMES as [string, string]}
+      // Code and tables at full height, scrolling with the chat (sideways inside themselves): a box
+      // with its own vertical scroll also made Streamdown re-measure it on every frame while it
+      // streamed, a forced layout of the whole page each time.
+      codeBlockMaxHeight="none"
+      tableMaxHeight="none"
       className="markdown space-y-3 text-[15px] leading-7"
     >
       {math ? protectCurrency(shown) : shown}

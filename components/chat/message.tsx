@@ -88,7 +88,7 @@ export const Message = memo(function Message({
       // On wide screens the actions sit beside the bubble (shown on hover or focus), not in a row of their own.
       <div
         data-testid="user-turn"
-        className="group flex flex-col items-end [contain-intrinsic-size:auto_80px] [content-visibility:auto] md:flex-row-reverse md:gap-1"
+        className="group flex flex-col items-end md:flex-row-reverse md:gap-1"
       >
         {editing ? (
           <EditBox
@@ -128,10 +128,7 @@ export const Message = memo(function Message({
     <div
       data-testid="assistant-turn"
       data-status={status}
-      // Off-screen messages skip layout and paint: a 2,000-message chat costs what the visible part costs.
-      // Set from the start, also while streaming: switching it on when a reply ends made Chromium skip
-      // the reply for a frame and lay it out again, which counts as the whole reply jumping.
-      className="group min-w-0 [contain-intrinsic-size:auto_240px] [content-visibility:auto]"
+      className="group min-w-0"
     >
       {omitted > 0 ? (
         <p className="mb-2 text-xs text-muted-foreground" data-testid="context-omitted">
