@@ -13,7 +13,8 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
   return (
     <div className="flex h-dvh overflow-hidden">
       <SkipLink />
-      <Suspense>
+      {/* Until the sidebar has streamed in, its width is held on wide screens, so the chat does not jump sideways. */}
+      <Suspense fallback={<div aria-hidden="true" className="hidden h-dvh w-72 shrink-0 border-r border-border bg-sidebar md:block" />}>
         <SidebarDrawer>
           <Sidebar
             initialItems={page.conversations}

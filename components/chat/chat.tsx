@@ -417,15 +417,14 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
                 <Message
                   key={m.id}
                   message={m}
-                  streaming={busy && i === messages.length - 1 && m.role === 'assistant'}
+                  streaming={busy && i === messages.length - 1 && m.role === 'assistant' && isLive(m, status)}
                   handlers={handlers}
                 />
               ))}
+              {/* Inside the turn, so it moves with it: a new turn is laid out a frame late. */}
+              {status === 'submitted' && turn === turns.at(-1) && last?.role === 'user' ? <ThinkingIndicator /> : null}
             </div>
           ))}
-          {status === 'submitted' && last?.role === 'user' ? (
-            <ThinkingIndicator />
-          ) : null}
           {failure ? (
             <div
               role="alert"
@@ -516,4 +515,15 @@ function EmptyState({ onPick }: { onPick(prompt: string): void }) {
 /** Whether a stored copy of a message shows the same as the one on screen. */
 function sameMessage(a: ChatUIMessage, b: ChatUIMessage): boolean {
   return a.role === b.role && JSON.stringify(a.parts) === JSON.stringify(b.parts) && JSON.stringify(a.metadata) === JSON.stringify(b.metadata);
+}
+
+/**
+ * Whether the last reply is the one being written. While the page asks whether a reply is being
+ * written elsewhere (status 'submitted'), the stored last reply is finished and keeps its actions;
+ * a reply that has just started has no stored status yet.
+ */
+function isLive(message: ChatUIMessage, status: string): boolean {
+  if (status === 'streaming') return true;
+  const stored = message.metadata?.status;
+  return stored === undefined || stored === 'streaming';
 }
