@@ -3,13 +3,13 @@
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
 import { useRouter } from 'next/navigation';
-import { useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from '@/components/toast';
 import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { setDrawerOpen } from '@/components/sidebar/drawer';
 import { startNewChat } from './new-chat-store';
-import { groupTurns } from '@/lib/chat/group-turns';
+import { groupTurns, type Turn } from '@/lib/chat/group-turns';
 import { mergeNewestPage } from '@/lib/chat/merge-messages';
 import type { ConversationSettings } from '@/lib/chat/settings';
 import { titleFromMessage } from '@/lib/chat/title';
@@ -17,6 +17,7 @@ import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { Composer, type ComposerHandle } from './composer';
 import { ChatHeader, type ConversationInfo } from './chat-header';
 import { Message, preloadMarkdown, type MessageHandlers } from './message';
+import { MessageList, type MessageListHandle } from './message-list';
 import { SettingsDialog } from './settings-dialog';
 import { ThinkingIndicator } from './thinking';
 import { useScrollToMessage } from './use-scroll-to-message';
@@ -55,8 +56,9 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const [hasOlder, setHasOlder] = useState(props.hasOlder ?? false);
   /** A finished reply's text, for screen readers: announced once, never token by token. */
   const [announcement, setAnnouncement] = useState('');
-  const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom();
-  useScrollToMessage();
+  const list = useRef<MessageListHandle>(null);
+  const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom(() => list.current?.syncScroll());
+  useScrollToMessage(list);
 
   const transport = useMemo(
     () =>
@@ -172,8 +174,6 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   }, [router]);
 
   const loadingOlder = useRef(false);
-  /** Distance from the bottom to keep while older messages are prepended (null: nothing pending). */
-  const keepFromBottom = useRef<number | null>(null);
   /** Prepends the previous page of the branch, keeping the view where it was. */
   async function loadOlder() {
     const first = messagesRef.current[0];
@@ -183,23 +183,13 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       const res = await fetch(`/api/conversations/${id}/messages?before=${encodeURIComponent(first.id)}&limit=100`);
       if (!res.ok) return;
       const page = (await res.json()) as { messages: ChatUIMessage[]; hasOlder: boolean };
-      const el = scrollRef.current;
-      if (el) keepFromBottom.current = el.scrollHeight - el.scrollTop;
+      list.current?.keepViewOnPrepend();
       setMessages((current) => (current[0]?.id === first.id ? [...page.messages, ...current] : current));
       setHasOlder(page.hasOlder);
     } finally {
       loadingOlder.current = false;
     }
   }
-
-  // Before paint, in the same commit that prepends: a frame later is too late (the view would jump to
-  // the oldest message), and the browser's scroll anchoring does nothing at scrollTop 0.
-  useLayoutEffect(() => {
-    const el = scrollRef.current;
-    if (!el || keepFromBottom.current === null) return;
-    el.scrollTop = el.scrollHeight - keepFromBottom.current;
-    keepFromBottom.current = null;
-  }, [messages, scrollRef]);
 
   useEffect(() => {
     const el = scrollRef.current;
@@ -237,6 +227,20 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const busy = status === 'submitted' || status === 'streaming';
   const turns = useMemo(() => groupTurns(messages), [messages]);
   const last = messages.at(-1);
+  const renderTurn = (turn: Turn<ChatUIMessage>) => (
+    <>
+      {turn.map(({ message: m, index: i }) => (
+        <Message
+          key={m.id}
+          message={m}
+          streaming={busy && i === messages.length - 1 && m.role === 'assistant' && isLive(m, status)}
+          handlers={handlers}
+        />
+      ))}
+      {/* Inside the turn, so it moves with it: a new turn is laid out a frame late. */}
+      {status === 'submitted' && turn === turns.at(-1) && last?.role === 'user' ? <ThinkingIndicator /> : null}
+    </>
+  );
   const storedFailure =
     !busy && last?.role === 'assistant' && (last.metadata?.status === 'error' || last.metadata?.status === 'interrupted')
       ? (last.metadata.error ?? 'The reply failed.')
@@ -264,16 +268,10 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     // In idle time, once the finished reply has been laid out: reading innerText right after React's
     // commit forced a style and layout pass of the whole page inside the reply's last task.
     const read = () => {
-      const el =
-        document.querySelector<HTMLElement>(`[data-role="assistant"][data-message-id="${CSS.escape(reply.id)}"]`) ??
-        [...document.querySelectorAll<HTMLElement>('[data-role="assistant"]')].at(-1);
-      if (!el) return setAnnouncement(messageText(reply));
-      // An off-screen message skips rendering (content-visibility), and its innerText is then empty.
-      const turn = el.closest<HTMLElement>('[data-turn]') ?? el;
-      const skipped = el.checkVisibility?.({ contentVisibilityAuto: true }) === false;
-      if (skipped) turn.style.contentVisibility = 'visible';
-      const text = el.innerText.replace(/\s+/g, ' ').trim();
-      if (skipped) turn.style.contentVisibility = '';
+      // A long chat renders only what is near the view: a reply the user scrolled away from is read
+      // from its source.
+      const el = document.querySelector<HTMLElement>(`[data-role="assistant"][data-message-id="${CSS.escape(reply.id)}"]`);
+      const text = el?.innerText.replace(/\s+/g, ' ').trim();
       setAnnouncement(text || messageText(reply));
     };
     if (typeof requestIdleCallback === 'function') {
@@ -393,42 +391,20 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         />
       ) : null}
       <div ref={scrollRef} className="relative min-h-0 flex-1 overflow-y-auto" data-testid="message-scroller">
-        <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col gap-6 px-4 py-6">
+        <div ref={contentRef} className="mx-auto flex w-full max-w-3xl flex-col px-4 pt-6">
           {messages.length === 0 ? <EmptyState onPick={send} /> : null}
-          {hasOlder ? (
-            <button
-              type="button"
-              onClick={() => void loadOlder()}
-              className="self-center rounded-full border border-border px-3 py-1 text-xs text-muted-foreground hover:bg-muted"
-            >
-              Load earlier messages
-            </button>
-          ) : null}
-          {turns.map((turn) => (
-            // Off-screen turns skip layout and paint: a 2,000-message chat costs what the visible part
-            // costs. Set on every turn from the start: switching it on when a reply ended made Chromium
-            // skip the reply for a frame and lay it out again, which counts as the whole reply jumping.
-            <div
-              key={turn[0]!.message.id}
-              data-turn=""
-              className="flex flex-col gap-6 [contain-intrinsic-size:auto_360px] [content-visibility:auto]"
-            >
-              {turn.map(({ message: m, index: i }) => (
-                <Message
-                  key={m.id}
-                  message={m}
-                  streaming={busy && i === messages.length - 1 && m.role === 'assistant' && isLive(m, status)}
-                  handlers={handlers}
-                />
-              ))}
-              {/* Inside the turn, so it moves with it: a new turn is laid out a frame late. */}
-              {status === 'submitted' && turn === turns.at(-1) && last?.role === 'user' ? <ThinkingIndicator /> : null}
-            </div>
-          ))}
+          <MessageList
+            ref={list}
+            turns={turns}
+            scrollRef={scrollRef}
+            renderTurn={renderTurn}
+            hasOlder={hasOlder}
+            onLoadOlder={() => void loadOlder()}
+          />
           {failure ? (
             <div
               role="alert"
-              className="flex items-start justify-between gap-3 rounded-xl border border-danger/40 bg-danger/10 px-4 py-3 text-sm"
+              className="mb-6 flex items-start justify-between gap-3 rounded-xl border border-danger/40 bg-danger/10 px-4 py-3 text-sm"
             >
               <span>{failure}</span>
               <RetryButton onRetry={retry} retryAt={last?.role === 'assistant' ? last.metadata?.retryAt : undefined} />

@@ -7,8 +7,11 @@ const NEAR_BOTTOM_PX = 48;
 /**
  * Keeps a scroll container pinned to its bottom while content grows (a streaming reply), and lets
  * go as soon as the user scrolls up to read; scrolling back down, or sending, pins it again.
+ * `onMoved` runs right after each move it makes (a virtualised list renders what is there now).
  */
-export function useStickToBottom() {
+export function useStickToBottom(onMoved?: () => void) {
+  const moved = useRef(onMoved);
+  moved.current = onMoved;
   const scrollRef = useRef<HTMLDivElement>(null);
   const contentRef = useRef<HTMLDivElement>(null);
   const stuck = useRef(true);
@@ -20,6 +23,7 @@ export function useStickToBottom() {
     stuck.current = true;
     setAtBottom(true);
     el.scrollTo({ top: el.scrollHeight, behavior });
+    if (behavior !== 'smooth') moved.current?.();
   }, []);
 
   useEffect(() => {
@@ -36,11 +40,14 @@ export function useStickToBottom() {
       setAtBottom(distance <= NEAR_BOTTOM_PX);
     };
     const observer = new ResizeObserver(() => {
-      if (stuck.current) el.scrollTop = el.scrollHeight;
+      if (!stuck.current) return;
+      el.scrollTop = el.scrollHeight;
+      moved.current?.();
     });
     observer.observe(content);
     el.addEventListener('scroll', onScroll, { passive: true });
     el.scrollTop = el.scrollHeight;
+    moved.current?.();
     return () => {
       observer.disconnect();
       el.removeEventListener('scroll', onScroll);

@@ -1,11 +1,13 @@
+/** A user message and the replies after it, each with its position in the branch. */
+export type Turn<T> = { message: T; index: number }[];
+
 /**
- * Groups a branch's messages into turns: a user message and the replies after it. The chat lets
- * the browser skip off-screen turns (content-visibility) one turn at a time rather than one message
- * at a time: half as many boxes for it to track on every frame of a long chat.
+ * Groups a branch's messages into turns. The chat lays out, measures and virtualises a long
+ * conversation a turn at a time rather than a message at a time: half as many items to track.
  * A branch that starts with a reply (imported chats) gets a turn of its own for it.
  */
-export function groupTurns<T extends { role: string }>(messages: readonly T[]): { message: T; index: number }[][] {
-  const turns: { message: T; index: number }[][] = [];
+export function groupTurns<T extends { role: string }>(messages: readonly T[]): Turn<T>[] {
+  const turns: Turn<T>[] = [];
   messages.forEach((message, index) => {
     const current = turns.at(-1);
     if (message.role === 'user' || !current) turns.push([{ message, index }]);
