@@ -38,7 +38,7 @@ test('reloading twice while a reply streams: it keeps streaming and ends with ex
 }) => {
   const word = uniqueWord();
   await page.goto('/');
-  await send(page, `reload ${word} [[tokens=150]] [[delay=50]]`);
+  await send(page, `reload ${word} [[tokens=150]] [[delay=100]]`);
   await expect(page).toHaveURL(/\/chat\//);
   const id = page.url().split('/chat/')[1]!;
   for (let i = 0; i < 2; i++) {

@@ -400,6 +400,9 @@ async function focusTop(page: Page) {
 /** The page's scripts have run (keyboard shortcuts are listened for). */
 async function hydrated(page: Page) {
   await page.waitForLoadState('networkidle');
+  // The chat focuses its message box once mounted: its keyboard shortcuts are listening by then
+  // (network idle alone can come before hydration on a loaded machine).
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
 }
 
 /** The drawer has slid all the way in. */

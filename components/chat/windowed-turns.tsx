@@ -68,7 +68,7 @@ export function WindowedTurns({ turns, scrollRef, renderTurn, hasOlder, ref }: M
   // Older turns were just prepended: this render already picks the turns at the position the view
   // will have (the same distance from the end), so the turns on screen stay mounted and in place.
   // The browser's scroll anchoring cannot do this: at the top (scrollTop 0) it does nothing.
-  const hold = prepending.current && turns[0]?.[0]?.message.id !== prepending.current.firstKey ? prepending.current : null;
+  const hold = isPrepend(turns, prepending.current) ? prepending.current : null;
   if (hold) virtualizer.scrollOffset = Math.max(listEnd() - hold.fromEnd, 0);
   useLayoutEffect(() => {
     if (!hold) return;
@@ -134,6 +134,12 @@ export function WindowedTurns({ turns, scrollRef, renderTurn, hasOlder, ref }: M
       {after > 0 ? <Spacer height={after} /> : null}
     </div>
   );
+}
+
+/** Turns were put in front of the list: its first turn is another, and the former first one is still in it. */
+function isPrepend(turns: MessageListProps['turns'], before: { firstKey: string } | null): before is { firstKey: string } {
+  if (!before || turns[0]?.[0]?.message.id === before.firstKey) return false;
+  return turns.some((turn) => turn[0]!.message.id === before.firstKey);
 }
 
 /** Room for turns that are not rendered. Never a scroll anchor: the turns in view are. */
