@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import Database from 'better-sqlite3';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,11 +34,18 @@ test.describe('a 2,000-message conversation', () => {
   let server: OwnServer;
   let id: string;
   let branch: { id: string; role: string; text: string }[];
+  /** Another one, ending with a question: its pages start with a reply, whose question is on the page before. */
+  let oddId: string;
 
   test.beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'qwen-chat-long-'));
-    const seeded = seedDatabase(join(dir, 'chat.db'), { conversations: 3, messages: 12, exact: [{ count: 1, messages: 2000 }] });
-    id = seeded.exactIds[0]![0]!;
+    const seeded = seedDatabase(join(dir, 'chat.db'), { conversations: 3, messages: 12, exact: [{ count: 2, messages: 2000 }] });
+    [id, oddId] = seeded.exactIds[0] as [string, string];
+    const db = new Database(join(dir, 'chat.db'));
+    const [lastReply] = db.prepare('SELECT id, parent_id AS parentId FROM messages WHERE conversation_id = ? ORDER BY created_at DESC LIMIT 1').all(oddId) as { id: string; parentId: string }[];
+    db.prepare('DELETE FROM messages WHERE id = ?').run(lastReply!.id);
+    db.prepare('UPDATE conversations SET current_leaf_id = ? WHERE id = ?').run(lastReply!.parentId, oddId);
+    db.close();
     server = await startOwnServer(SPARE_PORT + 2, {
       AIMLAPI_API_KEY: 'e2e-test-key',
       AIMLAPI_BASE_URL: `http://127.0.0.1:${STANDIN_PORT}/v1`,
@@ -110,6 +118,23 @@ test.describe('a 2,000-message conversation', () => {
     await expect.poll(() => distanceFromBottom(page)).toBeLessThan(60);
     expect(await loaded(page)).toBe(2002);
     expect(await rendered(page)).toBeLessThan(60);
+  });
+
+  test('older pages that start in the middle of a turn keep the view too', async ({ page }) => {
+    const detail = (await (await fetch(`${server.url}/api/conversations/${oddId}`)).json()) as { messages: { id: string; role: string }[] };
+    const odd = detail.messages;
+    expect(odd).toHaveLength(1999);
+    await page.goto(`${server.url}/chat/${oddId}`);
+    await expect.poll(() => loaded(page)).toBe(100);
+    for (const expected of [200, 300, 400]) {
+      const before = odd[odd.length - (await loaded(page))]!;
+      expect(before.role).toBe('assistant');
+      await scroller(page).evaluate((el) => el.scrollTo({ top: 0 }));
+      await expect.poll(() => loaded(page)).toBe(expected);
+      const seen = await offsetOf(page, before.id);
+      expect(seen.top).toBeGreaterThan(-200);
+      expect(seen.top).toBeLessThan(seen.height);
+    }
   });
 
   test('a search result far up a fully loaded long chat is brought into the page, centred and highlighted', async ({ page }) => {

@@ -175,9 +175,12 @@ async function mainThreadDuring(page: Page, fn: () => Promise<void>): Promise<Ma
 const COMPOSER = 'textarea[aria-label="Message"]';
 const SCROLLER = '[data-testid="message-scroller"]';
 
-/** Messages loaded into the chat's list, in the page or not (a long list renders only what is near the view). */
-const LOADED = `Number(document.querySelector('[data-testid="message-list"]')?.getAttribute('data-messages') ?? 0)`;
-const loadedMessages = (page: Page) => page.evaluate<number>(LOADED);
+/**
+ * Messages loaded into the chat's list, in the page or not (a long list renders only what is near
+ * the view). Checks are functions, not strings: the app's CSP forbids eval.
+ */
+const loadedMessages = (page: Page) =>
+  page.evaluate(() => Number(document.querySelector('[data-testid="message-list"]')?.getAttribute('data-messages') ?? 0));
 
 /** Sends `text` and waits until the reply has finished rendering (and 1 s more); the main thread's worst moment meanwhile. */
 async function streamReply(page: Page, text: string): Promise<MainThread & { loaded: number; inPage: number }> {
@@ -190,8 +193,10 @@ async function streamReply(page: Page, text: string): Promise<MainThread & { loa
     await page.keyboard.press('Enter');
     // The question and its reply are in the list, and no reply is streaming any more.
     await page.waitForFunction(
-      `${LOADED} >= ${before + 2} && document.querySelectorAll('[data-role="assistant"][data-status="streaming"]').length === 0`,
-      undefined,
+      (n) =>
+        Number(document.querySelector('[data-testid="message-list"]')?.getAttribute('data-messages') ?? 0) >= n &&
+        document.querySelectorAll('[data-role="assistant"][data-status="streaming"]').length === 0,
+      before + 2,
       { timeout: 60_000, polling: 250 },
     );
     await page.waitForTimeout(1_000);
@@ -217,7 +222,11 @@ async function openAllPages(page: Page, url: string): Promise<{ pages: number; l
         if (attempt > 0) await scroller.evaluate((el) => el.scrollTo({ top: 600 }));
         await scroller.evaluate((el) => el.scrollTo({ top: 0 }));
         const grew = await page
-          .waitForFunction(`${LOADED} > ${before}`, undefined, { timeout: 15_000, polling: 100 })
+          .waitForFunction(
+            (n) => Number(document.querySelector('[data-testid="message-list"]')?.getAttribute('data-messages') ?? 0) > n,
+            before,
+            { timeout: 15_000, polling: 100 },
+          )
           .then(() => true, () => false);
         if (grew) break;
         if (attempt === 3) throw new Error(`no older messages loaded after scrolling to the top (${before} on the page)`);

@@ -183,7 +183,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       const res = await fetch(`/api/conversations/${id}/messages?before=${encodeURIComponent(first.id)}&limit=100`);
       if (!res.ok) return;
       const page = (await res.json()) as { messages: ChatUIMessage[]; hasOlder: boolean };
-      list.current?.keepViewOnPrepend();
+      // Only when the list is still the one the page was asked for (a refresh may have replaced it).
+      if (messagesRef.current[0]?.id === first.id) list.current?.keepViewOnPrepend();
       setMessages((current) => (current[0]?.id === first.id ? [...page.messages, ...current] : current));
       setHasOlder(page.hasOlder);
     } finally {

@@ -79,9 +79,9 @@ const SCROLLERS = '[data-streamdown="code-block-body"], [data-streamdown="table-
  * A code block, table or formula wider than the message scrolls sideways inside itself; keyboard
  * users scroll it with the arrow keys once it can take focus, so such a box gets tabindex=0.
  *
- * Measuring whether a box overflows forces layout, and a message off screen (content-visibility:
- * auto) has none: done for every message of a long chat it cost seconds of main thread. So a
- * message is measured only while it is on screen or close to it, which is where keys can reach it.
+ * Measuring whether a box overflows forces layout: done for every message of a long chat it cost
+ * seconds of main thread. So a message is measured only while it is on screen or close to it,
+ * which is where keys can reach it.
  */
 function useScrollableFocus(root: React.RefObject<HTMLDivElement | null>, settled: string | null) {
   useEffect(() => {

@@ -24,7 +24,11 @@ export function useScrollToMessage(list: RefObject<MessageListHandle | null>): v
     const cleanups: (() => void)[] = [];
 
     function open(el: HTMLElement) {
-      const center = () => el.scrollIntoView({ block: 'center' });
+      // Looked up again each time: a long chat's list may have rendered the turn anew meanwhile.
+      const center = () => {
+        (find() ?? el).scrollIntoView({ block: 'center' });
+        list.current?.syncScroll();
+      };
       center();
       // Markdown and code highlighting can still change the height of messages above it just after
       // the first paint: centre it again once they have settled, unless the user has started to scroll.
@@ -36,12 +40,13 @@ export function useScrollToMessage(list: RefObject<MessageListHandle | null>): v
         if (!userMoved) center();
       }, 300);
       el.setAttribute('data-highlighted', '');
-      const clear = setTimeout(() => el.removeAttribute('data-highlighted'), HIGHLIGHT_MS);
+      const unhighlight = () => (find() ?? el).removeAttribute('data-highlighted');
+      const clear = setTimeout(unhighlight, HIGHLIGHT_MS);
       cleanups.push(() => {
         clearTimeout(again);
         clearTimeout(clear);
         for (const type of events) window.removeEventListener(type, onUser);
-        el.removeAttribute('data-highlighted');
+        unhighlight();
       });
     }
 
