@@ -11,8 +11,11 @@ import { useLazyVirtualizer } from './use-lazy-virtualizer';
  * conversation, and the cost per frame is small. Past it only the turns near the view are.
  */
 export const RENDER_ALL_TURNS = 60;
-/** Turns rendered beyond each edge of the view, so a short scroll shows laid-out text at once. */
-const OVERSCAN = 4;
+/**
+ * Turns rendered beyond each edge of the view, so a short scroll shows laid-out text at once. Few:
+ * a jump (Send from far up, a search hit) renders every turn of the new window in one task.
+ */
+const OVERSCAN = 2;
 
 export type MessageListHandle = {
   /** Scrolls the turn holding a message to the middle of the view; false when it is not in the list. */
