@@ -137,11 +137,24 @@ test.describe('a 2,000-message conversation', () => {
     }
   });
 
+  test('a search result older than what is loaded opens at its message, in the same tab', async ({ page }) => {
+    const { target, phrase } = await searchableMessage(server.url, branch.slice(200, 400));
+    await page.goto(`${server.url}/chat/${id}`);
+    await expect.poll(() => loaded(page)).toBe(100);
+    await page.getByRole('searchbox', { name: 'Search conversations' }).fill(`"${phrase}"`);
+    await page.locator(`a[href="/chat/${id}?m=${target.id}"]`).click();
+    const message = page.locator(`[data-message-id="${target.id}"]`);
+    await expect(message).toBeInViewport();
+    await expect(message).toHaveAttribute('data-highlighted', '');
+    // Everything from just before it to the newest message is there, and the rest loads above.
+    expect(await loaded(page)).toBeGreaterThan(1600);
+    await expect(page.getByRole('button', { name: 'Load earlier messages' })).toHaveCount(1);
+  });
+
   test('a search result far up a fully loaded long chat is brought into the page, centred and highlighted', async ({ page }) => {
     test.setTimeout(120_000);
     // An old message with a phrase of its own, found by exact-phrase search.
-    const target = branch.slice(300, 700).find((m) => m.role === 'user' && m.text.split(/\s+/).length >= 8)!;
-    const phrase = target.text.split(/\s+/).slice(0, 8).join(' ');
+    const { target, phrase } = await searchableMessage(server.url, branch.slice(300, 700));
     await page.goto(`${server.url}/chat/${id}`);
     await expect.poll(() => loaded(page)).toBe(100);
     // Load every page first, as a user who scrolled all the way up would have, then go back down.
@@ -165,6 +178,22 @@ test.describe('a 2,000-message conversation', () => {
     expect(seen.top).toBeLessThan(seen.height * 0.6);
   });
 });
+
+/**
+ * A user message among `candidates` and eight words of it that search finds in that message alone,
+ * so the sidebar's results link to it (the seeded text repeats common words a lot).
+ */
+async function searchableMessage(url: string, candidates: { id: string; role: string; text: string }[]) {
+  for (const m of candidates) {
+    const words = m.text.split(/\s+/).filter(Boolean);
+    if (m.role !== 'user' || words.length < 8) continue;
+    const phrase = words.slice(0, 8).join(' ');
+    const res = await fetch(`${url}/api/search?q=${encodeURIComponent(`"${phrase}"`)}`);
+    const { results } = (await res.json()) as { results: { messageId: string }[] };
+    if (results.length === 1 && results[0]!.messageId === m.id) return { target: m, phrase };
+  }
+  throw new Error('no message with a phrase of its own');
+}
 
 /** Message elements whose box overlaps the scroller's viewport. */
 function visibleMessages(page: Page): Promise<number> {

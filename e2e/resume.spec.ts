@@ -3,6 +3,10 @@ import { assistantMessages, send, standinRequestFor, startConversation, uniqueWo
 
 /** Replies belong to the server: a closed tab or a reload never loses them. */
 
+// Slow replies on purpose (they must outlast reloads and a second tab): more than the default 30 s
+// on a loaded 2-core machine.
+test.describe.configure({ timeout: 60_000 });
+
 async function storedReply(request: import('@playwright/test').APIRequestContext, id: string) {
   const detail = await (await request.get(`/api/conversations/${id}`)).json();
   return detail.messages.at(-1) as { parts: { text: string }[]; metadata: { status: string } };

@@ -1,4 +1,4 @@
-import type { Page } from '@playwright/test';
+import { expect, type Page } from '@playwright/test';
 
 export type Theme = 'light' | 'dark';
 export const DESKTOP = { width: 1280, height: 800 };
@@ -8,6 +8,9 @@ export const MOBILE = { width: 390, height: 844 };
 export async function gotoReady(page: Page, url: string): Promise<void> {
   await page.goto(url);
   await page.waitForLoadState('networkidle');
+  // The chat focuses its message box once mounted: its buttons and shortcuts work from then on
+  // (network idle alone can come before hydration on a loaded machine).
+  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
 }
 
 /** Chooses the theme before the page's first script runs, as a returning visitor would have it. */

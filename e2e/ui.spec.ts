@@ -12,7 +12,7 @@ import {
   userMessages,
   waitForReplyDone,
 } from './helpers';
-import { MOBILE, horizontalOverflow, useTheme, type Theme } from './ui-helpers';
+import { MOBILE, gotoReady, horizontalOverflow, useTheme, type Theme } from './ui-helpers';
 
 /** "A chat UI people enjoy": rendering, keyboard, themes, phones, states and accessibility. */
 
@@ -398,13 +398,6 @@ async function focusTop(page: Page) {
 }
 
 /** The page's scripts have run (keyboard shortcuts are listened for). */
-async function hydrated(page: Page) {
-  await page.waitForLoadState('networkidle');
-  // The chat focuses its message box once mounted: its keyboard shortcuts are listening by then
-  // (network idle alone can come before hydration on a loaded machine).
-  await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
-}
-
 /** The drawer has slid all the way in. */
 async function drawerIn(page: Page) {
   await expect(sidebar(page)).toBeVisible();
@@ -439,8 +432,7 @@ test.describe('phone (390×844)', () => {
   });
 
   test('Ctrl+K opens the drawer at the search box', async ({ page }) => {
-    await page.goto('/');
-    await hydrated(page);
+    await gotoReady(page, '/');
     await page.keyboard.press('Control+k');
     await expect(searchBox(page)).toBeFocused();
     await expect(sidebar(page)).toBeVisible();

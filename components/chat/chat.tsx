@@ -2,7 +2,7 @@
 
 import { useChat } from '@ai-sdk/react';
 import { DefaultChatTransport } from 'ai';
-import { useRouter } from 'next/navigation';
+import { useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from '@/components/toast';
 import { friendlyChatError, readApiError } from '@/components/api-error';
@@ -58,7 +58,6 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const [announcement, setAnnouncement] = useState('');
   const list = useRef<MessageListHandle>(null);
   const { scrollRef, contentRef, atBottom, scrollToBottom } = useStickToBottom(() => list.current?.syncScroll());
-  useScrollToMessage(list);
 
   const transport = useMemo(
     () =>
@@ -96,6 +95,19 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   statusRef.current = status;
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
+
+  // A search result (?m=) opens at its message. One in this conversation older than what is loaded
+  // comes with a new server page that starts just before it (this chat stays mounted): take it.
+  const searchHit = useSearchParams().get('m');
+  const hitLoaded = searchHit !== null && messages.some((m) => m.id === searchHit);
+  useEffect(() => {
+    if (!searchHit || hitLoaded || statusRef.current !== 'ready') return;
+    if (!initialMessages.some((m) => m.id === searchHit)) return;
+    setMessages(initialMessages);
+    setHasOlder(props.hasOlder ?? false);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [initialMessages, searchHit]);
+  useScrollToMessage(list, hitLoaded ? searchHit : null);
 
   /** Re-reads the stored conversation: totals, context, and version info of new branches. */
   async function refresh({ messages: replaceMessages = true } = {}) {

@@ -1,6 +1,5 @@
 'use client';
 
-import { useSearchParams } from 'next/navigation';
 import { useEffect, type RefObject } from 'react';
 import type { MessageListHandle } from './message-list';
 
@@ -12,12 +11,11 @@ const REVEAL_FRAMES = 60;
 /**
  * `/chat/<id>?m=<messageId>` (a search result): scrolls that message to the middle of the view and
  * highlights it briefly (`data-highlighted`, styled in globals.css). A long chat renders only the
- * turns near the view, so a message far from it is first brought into the list's window. A
- * message that is not on the active branch is not in the list, so nothing happens then.
+ * turns near the view, so a message far from it is first brought into the list's window.
+ * `messageId` is null until the message is among the loaded ones (one that is not on the active
+ * branch never is, and nothing happens then).
  */
-export function useScrollToMessage(list: RefObject<MessageListHandle | null>): void {
-  const messageId = useSearchParams().get('m');
-
+export function useScrollToMessage(list: RefObject<MessageListHandle | null>, messageId: string | null): void {
   useEffect(() => {
     if (!messageId) return;
     const find = () => document.querySelector<HTMLElement>(`[data-message-id="${CSS.escape(messageId)}"]`);
