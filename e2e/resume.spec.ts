@@ -70,7 +70,8 @@ test('two tabs on one conversation: both see the reply finish, and Stop in eithe
   await expect(userMessages(b)).toHaveCount(1);
 
   // Tab A sends; tab B, idle, notices and shows the same reply streaming to the end.
-  await send(a, `slow ${word} [[tokens=80]] [[delay=40]]`);
+  // Slow enough for tab B, which looks every 2.5 s, to catch it while it streams.
+  await send(a, `slow ${word} [[tokens=80]] [[delay=100]]`);
   await expect(userMessages(b)).toHaveCount(2, { timeout: 10_000 });
   await expect(b.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
   await waitForReplyDone(a);
