@@ -10,7 +10,7 @@ import { useLazyVirtualizer } from './use-lazy-virtualizer';
  * Up to this many turns every turn is in the page: the browser's find-in-page sees the whole
  * conversation, and the cost per frame is small. Past it only the turns near the view are.
  */
-export const RENDER_ALL_TURNS = 60;
+const RENDER_ALL_TURNS = 60;
 /**
  * Turns rendered beyond each edge of the view, so a short scroll shows laid-out text at once. Few:
  * a jump (Send from far up, a search hit) renders every turn of the new window in one task.

@@ -5,7 +5,7 @@ import { useCallback, useEffect, useLayoutEffect, useReducer, useRef, useState }
 import { flushSync } from 'react-dom';
 
 type Core = typeof import('@tanstack/virtual-core');
-export type TurnVirtualizer = Virtualizer<HTMLDivElement, HTMLDivElement>;
+type TurnVirtualizer = Virtualizer<HTMLDivElement, HTMLDivElement>;
 type Options = Omit<VirtualizerOptions<HTMLDivElement, HTMLDivElement>, 'observeElementRect' | 'scrollToFn' | 'onChange' | 'observeElementOffset'> & {
   /** Wraps the core's scroll-offset observer (it is passed in once the core has loaded). */
   observeElementOffset(
