@@ -59,6 +59,7 @@ export const config = {
   // are deliberately included: they must be signed in too.
   // Not /api/import either: for a path the proxy runs on, Next.js copies the request body in
   // memory (and cuts it at 10 MB), which would defeat streaming a 300 MB export. That route makes
-  // the same origin and session checks itself (lib/transfer/guard.ts).
-  matcher: ['/((?!_next/static/|_next/image|api/import$).*)'],
+  // the same origin and session checks itself (lib/transfer/guard.ts). Likewise /api/files
+  // (attachment uploads, up to MAX_ATTACHMENT_BYTES).
+  matcher: ['/((?!_next/static/|_next/image|api/import$|api/files$).*)'],
 };

@@ -6,6 +6,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import * as schema from './schema';
 import { markStreamingAsInterrupted } from './messages';
+import { deleteUnreferencedFiles } from './files';
 
 export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -26,6 +27,8 @@ export function openDatabase(path: string): DB {
   // A reply that was streaming when the previous process died will never finish: say so instead
   // of showing it as in progress forever.
   markStreamingAsInterrupted(db, Date.now());
+  // Files uploaded a day ago and never sent (a chip removed, a tab closed) are let go.
+  deleteUnreferencedFiles(db, { uploadedBefore: Date.now() - 24 * 3600_000 });
   return db;
 }
 

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import type { Db } from './types';
 import { conversations, messages, type MessageRow, type MessageStatus } from './schema';
+import { attachToMessage } from './files';
 
 export type TokenUsage = { promptTokens?: number; completionTokens?: number; cachedTokens?: number };
 
@@ -24,7 +25,10 @@ export function getActivePath(db: Db, leafId: string | null, maxLength = 1_000_0
   return rows.map(fromSqlRow);
 }
 
-export type PromptMessage = Pick<MessageRow, 'id' | 'role' | 'content'>;
+export type PromptMessage = Pick<MessageRow, 'id' | 'role' | 'content'> & {
+  /** 1 when files are attached (read separately, for these messages only). */
+  hasFiles: 0 | 1;
+};
 
 /**
  * The active branch with only what goes upstream: a long conversation's whole text is read on
@@ -33,7 +37,9 @@ export type PromptMessage = Pick<MessageRow, 'id' | 'role' | 'content'>;
 export function getPromptPath(db: Db, leafId: string | null): PromptMessage[] {
   if (!leafId) return [];
   return db.all<PromptMessage>(sql`${pathCte(leafId, 1_000_000_000)}
-    SELECT m.id AS id, m.role AS role, m.content AS content FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+    SELECT m.id AS id, m.role AS role, m.content AS content,
+      EXISTS (SELECT 1 FROM message_files f WHERE f.message_id = m.id) AS hasFiles
+    FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
 }
 
 /**
@@ -74,11 +80,13 @@ export type BeginTurnInput = {
   title: string;
   /** Stored only when the conversation is created by this turn. */
   settings?: Record<string, unknown> | null;
+  /** The project a conversation created by this turn belongs to. */
+  projectId?: string | null;
   /**
    * The user's message. Its parent is the current branch tip unless `parentId` says otherwise
    * (an edit: a new version beside the edited message; null for the first message).
    */
-  user: { id: string; content: string; parentId?: string | null } | null;
+  user: { id: string; content: string; parentId?: string | null; attachments?: { fileId: string; name: string }[] } | null;
   /** Parent of the new assistant reply when user is null (a regeneration). */
   regenerateFrom?: string;
   assistantId: string;
@@ -86,7 +94,12 @@ export type BeginTurnInput = {
   now: number;
 };
 
-export type BeginTurnResult = { created: boolean; history: PromptMessage[]; settings: Record<string, unknown> | null };
+export type BeginTurnResult = {
+  created: boolean;
+  history: PromptMessage[];
+  settings: Record<string, unknown> | null;
+  projectId: string | null;
+};
 
 /**
  * Stores, in one transaction, everything that must exist before the upstream is called:
@@ -98,7 +111,7 @@ export type BeginTurnResult = { created: boolean; history: PromptMessage[]; sett
 export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
   return db.transaction((tx) => {
     const existing = tx
-      .select({ leaf: conversations.currentLeafId, settings: conversations.settings })
+      .select({ leaf: conversations.currentLeafId, settings: conversations.settings, projectId: conversations.projectId })
       .from(conversations)
       .where(eq(conversations.id, input.conversationId))
       .get();
@@ -110,6 +123,7 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
           createdAt: input.now,
           updatedAt: input.now,
           settings: input.settings ?? null,
+          projectId: input.projectId ?? null,
         })
         .run();
     }
@@ -128,6 +142,7 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
           updatedAt: input.now,
         })
         .run();
+      attachToMessage(tx, input.user.id, input.user.attachments ?? []);
       parentId = input.user.id;
     } else {
       parentId = input.regenerateFrom ?? null;
@@ -151,7 +166,12 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
       .where(eq(conversations.id, input.conversationId))
       .run();
     const history = getPromptPath(tx, parentId);
-    return { created: !existing, history, settings: existing ? (existing.settings ?? null) : (input.settings ?? null) };
+    return {
+      created: !existing,
+      history,
+      settings: existing ? (existing.settings ?? null) : (input.settings ?? null),
+      projectId: existing ? existing.projectId : (input.projectId ?? null),
+    };
   });
 }
 

@@ -35,6 +35,12 @@ const envSchema = z.object({
   MAX_BODY_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(100_000_000).default(4_000_000)),
   /** Largest upload accepted by POST /api/import (a ChatGPT export can be hundreds of MB; it is streamed, never buffered). */
   MAX_IMPORT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(100_000_000_000).default(1_000_000_000)),
+  /** Largest file accepted as an attachment (413 above it, said on the file's chip). */
+  MAX_ATTACHMENT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(2_000_000_000).default(25_000_000)),
+  /** Most files attached to one message. */
+  MAX_FILES_PER_MESSAGE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
+  /** Most files in one project. */
+  MAX_PROJECT_FILES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000).default(50)),
   /** Address the server listens on. Anything but loopback requires APP_PASSWORD. */
   HOST: z.preprocess(emptyToUndefined, z.string().min(1).max(255).default('127.0.0.1')),
   /** Password for the sign-in page; required when HOST is not a loopback address. */

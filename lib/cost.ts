@@ -12,6 +12,11 @@ export function estimateCost(usage: UsageTotals, prices: Prices): number {
   return ((usage.promptTokens - cached) * prices.input + cached * prices.cachedInput + usage.completionTokens * prices.output) / 1e6;
 }
 
+/** What cached prompt tokens cost less than the same tokens at the input price. */
+export function cacheSaving(cachedTokens: number, prices: Prices): number {
+  return (cachedTokens * Math.max(0, prices.input - prices.cachedInput)) / 1e6;
+}
+
 export function formatUsd(amount: number): string {
   if (amount === 0) return '$0';
   if (amount < 1e-8) return '<$0.00000001';

@@ -2,41 +2,85 @@
 
 import { DrawerButton } from '@/components/sidebar/drawer';
 import { ThemeSelect } from '@/components/theme/theme-select';
-import { formatUsd } from '@/lib/cost';
+import Link from 'next/link';
+import { useContext } from 'react';
+import { cacheSaving, formatUsd } from '@/lib/cost';
+import { PricesContext } from './message';
 
 export type ConversationInfo = {
   usage: { promptTokens: number; completionTokens: number; cachedTokens: number; costUsd: number };
-  context: { tokens: number; budget: number; window: number; omitted: number };
+  context: {
+    tokens: number;
+    budget: number;
+    window: number;
+    omitted: number;
+    /** What every request carries whatever the history: the system prompt and the project's files. */
+    fixedTokens: number;
+  };
 };
 
 const compact = new Intl.NumberFormat('en', { notation: 'compact', maximumFractionDigits: 1 });
 
 /** Above the messages: what the conversation has cost so far, how full the context is, and its settings. */
-export function ChatHeader({ info, onOpenSettings, hasSettings }: { info?: ConversationInfo; onOpenSettings(): void; hasSettings: boolean }) {
-  const share = info ? Math.min(1, info.context.tokens / info.context.window) : 0;
+export function ChatHeader({
+  info,
+  context,
+  draftTokens = 0,
+  project,
+  onOpenSettings,
+  hasSettings,
+}: {
+  info?: ConversationInfo;
+  /** The context of the next request (a new chat has it without info). */
+  context?: ConversationInfo['context'];
+  /** Tokens of the message being written, files included: shown in the gauge before Send. */
+  draftTokens?: number;
+  project?: { id: string; name: string };
+  onOpenSettings(): void;
+  hasSettings: boolean;
+}) {
+  const prices = useContext(PricesContext);
+  const next = context ? context.tokens + draftTokens : 0;
+  const share = context ? Math.min(1, next / context.window) : 0;
   const total = info ? info.usage.promptTokens + info.usage.completionTokens : 0;
+  const saved = info && prices && info.usage.cachedTokens ? cacheSaving(info.usage.cachedTokens, prices) : 0;
   return (
     <header className="flex min-h-11 items-center justify-end gap-2 border-b border-border px-3 py-1.5 text-xs text-muted-foreground sm:gap-3 sm:px-4">
       <DrawerButton />
+      {project ? (
+        <Link
+          href={`/projects/${project.id}`}
+          data-testid="chat-project"
+          className="mr-auto min-w-0 truncate rounded-md px-1.5 py-0.5 font-medium text-foreground hover:bg-muted"
+          title="This chat's project: its instructions and files go first into every request"
+        >
+          {project.name}
+        </Link>
+      ) : null}
       {info ? (
-        <>
-          <span data-testid="usage-total" className="min-w-0 truncate" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
-            {compact.format(total)} tokens · ≈ {formatUsd(info.usage.costUsd)}
-          </span>
-          <span className="hidden shrink-0 items-center gap-1.5 sm:flex" title={`The next request will use about ${info.context.tokens} of ${info.context.window} tokens${info.context.omitted ? `; ${info.context.omitted} older messages are left out` : ''}`}>
-            <span className="sr-only">Context used</span>
-            <meter
-              data-testid="context-gauge"
-              min={0}
-              max={info.context.window}
-              value={info.context.tokens}
-              high={info.context.budget * 0.9}
-              className="h-1.5 w-16"
-            />
-            <span>{share < 0.001 ? '<0.1' : (share * 100).toFixed(1)}% of {compact.format(info.context.window)}</span>
-            {info.context.omitted ? <span data-testid="context-next-omitted">· {info.context.omitted} left out</span> : null}
-          </span>
-        </>
+        <span data-testid="usage-total" className="min-w-0 truncate" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
+          {compact.format(total)} tokens · ≈ {formatUsd(info.usage.costUsd)}
+          {saved > 0 ? <span data-testid="chat-cache-saving"> · cache saved ≈ {formatUsd(saved)}</span> : null}
+        </span>
+      ) : null}
+      {context ? (
+        <span
+          className="hidden shrink-0 items-center gap-1.5 sm:flex"
+          title={`The next request will use about ${next} of ${context.window} tokens${draftTokens ? ` (${draftTokens} of them this message and its files)` : ''}${context.omitted ? `; ${context.omitted} older messages are left out` : ''}`}
+        >
+          <span className="sr-only">Context used</span>
+          <meter
+            data-testid="context-gauge"
+            data-tokens={next}
+            min={0}
+            max={context.window}
+            value={next}
+            high={context.budget * 0.9}
+            className="h-1.5 w-16"
+          />
+          <span>{share < 0.001 ? '<0.1' : (share * 100).toFixed(1)}% of {compact.format(context.window)}</span>
+          {context.omitted ? <span data-testid="context-next-omitted">· {context.omitted} left out</span> : null}
+        </span>
       ) : null}
       <ThemeSelect />
       <button

@@ -16,12 +16,18 @@ import { titleFromMessage } from '@/lib/chat/title';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { Composer, type ComposerHandle } from './composer';
 import { ChatHeader, type ConversationInfo } from './chat-header';
-import { Message, preloadMarkdown, type MessageHandlers } from './message';
+import { Message, preloadMarkdown, PricesContext, type MessageHandlers } from './message';
+import type { AttachmentLimits } from '@/components/attachments/use-pending-attachments';
+import type { Prices } from '@/lib/cost';
+import type { AttachmentInfo } from '@/lib/chat/ui-message';
 import { MessageList, type MessageListHandle } from './message-list';
 import { SettingsDialog } from './settings-dialog';
 import { ThinkingIndicator } from './thinking';
 import { useScrollToMessage } from './use-scroll-to-message';
 import { useStickToBottom } from './use-stick-to-bottom';
+
+/** The project a chat belongs to: its instructions and files go first into every request. */
+export type ChatProject = { id: string; name: string };
 
 export type ChatProps = {
   id: string;
@@ -37,6 +43,11 @@ export type ChatProps = {
   hasOlder?: boolean;
   settings: ConversationSettings;
   defaults: ConversationSettings;
+  project?: ChatProject;
+  /** How a request fits the context before anything is sent: for a new chat, which has no info yet. */
+  context?: ConversationInfo['context'];
+  attachmentLimits: AttachmentLimits;
+  prices: Prices;
 };
 
 type Detail = ConversationInfo & {
@@ -54,6 +65,9 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const [settings, setSettings] = useState(props.settings);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [hasOlder, setHasOlder] = useState(props.hasOlder ?? false);
+  const [dragging, setDragging] = useState(false);
+  /** Tokens the message being written adds (its text and files): the gauge shows them before Send. */
+  const [draftTokens, setDraftTokens] = useState(0);
   /** A finished reply's text, for screen readers: announced once, never token by token. */
   const [announcement, setAnnouncement] = useState('');
   const list = useRef<MessageListHandle>(null);
@@ -69,7 +83,17 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
           return {
             body:
               trigger === 'submit-message' && last
-                ? { ...body, id, trigger, message: { id: last.id, role: 'user', parts: last.parts } }
+                ? {
+                    ...body,
+                    id,
+                    trigger,
+                    message: {
+                      id: last.id,
+                      role: 'user',
+                      parts: last.parts,
+                      attachments: last.metadata?.attachments?.map((a) => ({ id: a.id, name: a.name })),
+                    },
+                  }
                 : { id, trigger, messageId },
           };
         },
@@ -295,13 +319,13 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     return () => clearTimeout(timer);
   }, [busy, status]);
 
-  function send(text: string) {
+  function send(text: string, attachments: AttachmentInfo[] = []) {
     if (!created.current) {
       created.current = true;
       // Show the conversation's own URL without remounting this page, so the stream carries on.
       window.history.replaceState(null, '', `/chat/${id}`);
       const now = Date.now();
-      conversationStore.upsert({ id, title: titleFromMessage(text), createdAt: now, updatedAt: now });
+      conversationStore.upsert({ id, title: titleFromMessage(text || attachments[0]?.name || ''), createdAt: now, updatedAt: now });
     } else {
       conversationStore.touch(id);
     }
@@ -309,7 +333,10 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     setAnnouncement('');
     scrollToBottom();
     composer.current?.focus();
-    void sendMessage({ text }, isNew && messages.length === 0 ? { body: { settings } } : undefined);
+    void sendMessage(
+      { text, metadata: attachments.length ? { attachments } : undefined },
+      isNew && messages.length === 0 ? { body: { settings, projectId: props.project?.id } } : undefined,
+    );
   }
 
   /** An edit is a new version of the message beside the old one, answered afresh. */
@@ -317,10 +344,12 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     const index = messages.findIndex((m) => m.id === messageId);
     if (index < 0 || busy) return;
     const parentId = index > 0 ? messages[index - 1]!.id : null;
+    // The new version keeps the files of the one it replaces.
+    const attachments = messages[index]!.metadata?.attachments;
     clearError();
     setMessages(messages.slice(0, index));
     scrollToBottom();
-    void sendMessage({ text }, { body: { parentId } });
+    void sendMessage({ text, metadata: attachments?.length ? { attachments } : undefined }, { body: { parentId } });
   }
 
   function regenerateFrom(messageId: string) {
@@ -386,14 +415,57 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     } else if (lastMessage?.role === 'user') {
       // The request never got a reply started (e.g. the server was unreachable): send it again.
       const text = messageText(lastMessage);
+      const attachments = lastMessage.metadata?.attachments;
       setMessages(messages.slice(0, -1));
-      void sendMessage({ text });
+      void sendMessage({ text, metadata: attachments?.length ? { attachments } : undefined });
     }
   }
 
+  const context = info?.context ?? props.context;
+  const composerContext = useMemo(
+    () => ({ fixedTokens: context?.fixedTokens ?? 0, budget: context?.budget ?? Infinity }),
+    [context?.fixedTokens, context?.budget],
+  );
+
   return (
-    <div className="flex h-full min-h-0 flex-col">
-      <ChatHeader info={info} onOpenSettings={() => setSettingsOpen(true)} hasSettings={Object.keys(settings).length > 0} />
+    <PricesContext value={props.prices}>
+    <div
+      className="relative flex h-full min-h-0 flex-col"
+      onDragEnter={(e) => {
+        if (e.dataTransfer.types.includes('Files')) setDragging(true);
+      }}
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        e.dataTransfer.dropEffect = 'copy';
+      }}
+      onDragLeave={(e) => {
+        if (e.currentTarget === e.target || !e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={(e) => {
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        setDragging(false);
+        composer.current?.addFiles([...e.dataTransfer.files]);
+        composer.current?.focus();
+      }}
+    >
+      {dragging ? (
+        <div
+          aria-hidden="true"
+          className="pointer-events-none absolute inset-2 z-20 flex items-center justify-center rounded-2xl border-2 border-dashed border-primary bg-background/80 text-sm font-medium"
+        >
+          Drop files to attach them
+        </div>
+      ) : null}
+      <ChatHeader
+        info={info}
+        context={context}
+        draftTokens={draftTokens}
+        project={props.project}
+        onOpenSettings={() => setSettingsOpen(true)}
+        hasSettings={Object.keys(settings).length > 0}
+      />
       {settingsOpen ? (
         <SettingsDialog
           open
@@ -441,10 +513,20 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         {announcement}
       </div>
       <div className="px-4 pt-2 pb-4">
-        <Composer ref={composer} busy={busy} onSend={send} onStop={stopReply} maxLength={maxMessageChars} />
+        <Composer
+          ref={composer}
+          busy={busy}
+          onSend={send}
+          onStop={stopReply}
+          maxLength={maxMessageChars}
+          limits={props.attachmentLimits}
+          context={composerContext}
+          onDraftTokens={setDraftTokens}
+        />
         <p className="mt-2 text-center text-xs text-muted-foreground">Replies can be wrong. Check important facts.</p>
       </div>
     </div>
+    </PricesContext>
   );
 }
 

@@ -1,6 +1,8 @@
 'use client';
 
-import { lazy, memo, Suspense, useState } from 'react';
+import { createContext, lazy, memo, Suspense, useContext, useState } from 'react';
+import { AttachmentChip, attachmentDetail } from '@/components/attachments/attachment-chip';
+import { cacheSaving, formatUsd, type Prices } from '@/lib/cost';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { copyText } from './copy';
 import { MessageActions } from './message-actions';
@@ -52,6 +54,9 @@ const STATUS_LABEL: Partial<Record<string, string>> = {
   interrupted: 'Interrupted',
 };
 
+/** The configured prices, for what the prompt cache saved on each reply. */
+export const PricesContext = createContext<Prices | null>(null);
+
 export type MessageHandlers = {
   /** False when refused (a reply is still being written). */
   onEdit(messageId: string, text: string): boolean;
@@ -72,6 +77,8 @@ export const Message = memo(function Message({
   const text = messageText(message);
   const status = streaming ? 'streaming' : (message.metadata?.status ?? 'complete');
   const [editing, setEditing] = useState(false);
+  const prices = useContext(PricesContext);
+  const attachments = message.metadata?.attachments;
   const branch = message.metadata?.branch;
   const branchControls =
     branch && branch.count > 1
@@ -100,12 +107,28 @@ export const Message = memo(function Message({
             }}
           />
         ) : (
-          <div
-            data-role="user"
-            data-message-id={message.id}
-            className="max-w-[85%] rounded-2xl bg-muted px-4 py-2.5 text-[15px] leading-7 break-words whitespace-pre-wrap"
-          >
-            {text}
+          <div className="flex max-w-[85%] min-w-0 flex-col items-end gap-1.5">
+            {attachments?.length ? (
+              <ul aria-label="Attached files" className="flex flex-wrap justify-end gap-1.5">
+                {attachments.map((a, i) => (
+                  <AttachmentChip key={`${a.id}-${i}`} name={a.name} detail={attachmentDetail(a)} />
+                ))}
+              </ul>
+            ) : null}
+            {text || !attachments?.length ? (
+              <div
+                data-role="user"
+                data-message-id={message.id}
+                className="max-w-full rounded-2xl bg-muted px-4 py-2.5 text-[15px] leading-7 break-words whitespace-pre-wrap"
+              >
+                {text}
+              </div>
+            ) : (
+              // A message of files only: still one element per message for the list and for tests.
+              <div data-role="user" data-message-id={message.id} className="sr-only">
+                {attachments.map((a) => a.name).join(', ')}
+              </div>
+            )}
           </div>
         )}
         {!editing ? (
@@ -159,6 +182,11 @@ export const Message = memo(function Message({
             <span data-testid="message-usage" title="Tokens reported by the model: prompt (of which cached) and completion">
               {usage.promptTokens ?? '?'} prompt{usage.cachedTokens ? ` (${usage.cachedTokens} cached)` : ''} ·{' '}
               {usage.completionTokens} completion tokens
+            </span>
+          ) : null}
+          {usage?.cachedTokens && prices ? (
+            <span data-testid="message-cache-saving" title="What the cached prompt tokens saved, at the configured prices">
+              · saved ≈ {formatUsd(cacheSaving(usage.cachedTokens, prices))} by the prompt cache
             </span>
           ) : null}
         </p>

@@ -3,16 +3,25 @@
 import { useSyncExternalStore } from 'react';
 import { freshChatId, subscribeToNewChat } from './new-chat-store';
 import type { ConversationSettings } from '@/lib/chat/settings';
-import { Chat } from './chat';
+import { Chat, type ChatProject, type ChatProps } from './chat';
 
 export function NewChat({
   serverId,
   maxMessageChars,
   defaults,
+  project,
+  context,
+  attachmentLimits,
+  prices,
 }: {
   serverId: string;
   maxMessageChars: number;
   defaults: ConversationSettings;
+  context: ChatProps['context'];
+  attachmentLimits: ChatProps['attachmentLimits'];
+  prices: ChatProps['prices'];
+  /** A new chat inside this project (/?project=<id>). */
+  project?: ChatProject;
 }) {
   const id = useSyncExternalStore(subscribeToNewChat, () => freshChatId() ?? serverId, () => serverId);
   return (
@@ -25,6 +34,10 @@ export function NewChat({
       maxMessageChars={maxMessageChars}
       settings={{}}
       defaults={defaults}
+      project={project}
+      context={context}
+      attachmentLimits={attachmentLimits}
+      prices={prices}
     />
   );
 }

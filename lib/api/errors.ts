@@ -10,6 +10,8 @@ export const ERROR_STATUS = {
   conflict: 409,
   payload_too_large: 413,
   unsupported_media_type: 415,
+  /** Well-formed, but its content cannot be used (a file with no text, a damaged PDF). */
+  unprocessable: 422,
   rate_limited: 429,
   internal: 500,
 } as const;

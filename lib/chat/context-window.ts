@@ -66,6 +66,11 @@ export function estimateMessageTokens(message: { id?: string; content: string })
   return tokens;
 }
 
+/** A message's text plus what goes with it upstream (its attached documents). */
+function messageCost(message: { id?: string; content: string; extraTokens?: number }): number {
+  return estimateMessageTokens(message) + (message.extraTokens ?? 0);
+}
+
 export type Fitted<T> = { kept: T[]; omitted: number; tokens: number };
 
 /**
@@ -73,18 +78,22 @@ export type Fitted<T> = { kept: T[]; omitted: number; tokens: number };
  * its tokens are passed as `reserved`). Drops whole turns from the oldest end, and never starts
  * the kept history with an assistant reply whose question was dropped.
  */
-export function fitToBudget<T extends { id?: string; role: string; content: string }>(messages: T[], budget: number, reserved = 0): Fitted<T> {
+export function fitToBudget<T extends { id?: string; role: string; content: string; extraTokens?: number }>(
+  messages: T[],
+  budget: number,
+  reserved = 0,
+): Fitted<T> {
   let tokens = reserved;
   let start = messages.length;
   for (let i = messages.length - 1; i >= 0; i--) {
-    const cost = estimateMessageTokens(messages[i]!);
+    const cost = messageCost(messages[i]!);
     if (tokens + cost > budget && start < messages.length) break;
     tokens += cost;
     start = i;
   }
   // The newest message always goes, even alone over budget: the upstream then says so clearly.
   while (start > 0 && start < messages.length - 1 && messages[start]!.role === 'assistant') {
-    tokens -= estimateMessageTokens(messages[start]!);
+    tokens -= messageCost(messages[start]!);
     start++;
   }
   return { kept: messages.slice(start), omitted: start, tokens };

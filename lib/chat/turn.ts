@@ -1,7 +1,12 @@
 import 'server-only';
 import type { ModelMessage } from 'ai';
 import { z } from 'zod';
-import { beginTurn, finishReply, getActivePath, getMessage, saveReplyProgress } from '@/db/messages';
+import { beginTurn, finishReply, getActivePath, getMessage, saveReplyProgress, type PromptMessage } from '@/db/messages';
+import { getFileMetas, getMessageAttachments, listProjectFiles } from '@/db/files';
+import { getProject } from '@/db/projects';
+import { fileTexts } from '@/lib/attachments/file-texts';
+import { safeFileName } from '@/lib/attachments/file-name';
+import { fileIdSchema } from '@/lib/attachments/file-id';
 import { getConversation } from '@/db/conversations';
 import type { MessageRow } from '@/db/schema';
 import type { DB } from '@/db/client';
@@ -19,6 +24,7 @@ import {
   type ConversationSettings,
 } from './settings';
 import { titleFromMessage } from './title';
+import { documentOverheadTokens, withDocuments } from '@/lib/attachments/document-block';
 
 const textPart = z.looseObject({ type: z.string(), text: z.string().optional() });
 
@@ -26,8 +32,12 @@ const textPart = z.looseObject({ type: z.string(), text: z.string().optional() }
  * A user message as the AI SDK's useChat sends it (`parts`), or in the simpler shapes a script
  * would write (`text`, or OpenAI-style `content`).
  */
+/** A file uploaded with POST /api/files, attached under the name the user sees. */
+const incomingAttachment = z.object({ id: fileIdSchema, name: z.string().max(1_000) });
+
 const incomingMessage = z.looseObject({
   id: idSchema.optional(),
+  attachments: z.array(incomingAttachment).max(500).optional(),
   role: z.literal('user').optional(),
   parts: z.array(textPart).max(100).optional(),
   text: z.string().optional(),
@@ -50,6 +60,8 @@ export const chatRequestSchema = z.object({
   parentId: idSchema.nullable().optional(),
   /** Settings for a conversation created by this message (ignored for an existing one). */
   settings: conversationSettingsSchema.optional(),
+  /** The project a conversation created by this message belongs to (ignored for an existing one). */
+  projectId: idSchema.optional(),
 });
 
 export type ChatRequest = z.infer<typeof chatRequestSchema>;
@@ -76,23 +88,62 @@ export type UpstreamRequest = {
   tokens: number;
 };
 
+/** A file as it goes upstream: its text is looked up by id only for what is actually sent. */
+export type PromptDocument = { fileId: string; name: string; tokens: number };
+
+export type PromptHistoryMessage = Pick<MessageRow, 'role' | 'content'> & { id?: string; documents?: PromptDocument[] };
+
+/** What a project adds to each of its chats' requests. */
+export type ProjectPrompt = { instructions: string; documents: PromptDocument[] };
+
+/** Texts of files by id (see lib/attachments/file-texts.ts). */
+export type FileTextLookup = (ids: string[]) => Map<string, string>;
+
+export function documentTokens(documents: PromptDocument[] | undefined): number {
+  let tokens = 0;
+  for (const d of documents ?? []) tokens += d.tokens + documentOverheadTokens(d.name);
+  return tokens;
+}
+
 /**
  * What goes upstream for a conversation's active path: the system prompt (never dropped), then
- * the newest messages that fit the context budget. Empty replies (failed before any text) carry
- * nothing for the model and are skipped.
+ * the newest messages that fit the context budget. A project's files open the system prompt,
+ * then its instructions, then the conversation's own system prompt: the largest and most stable
+ * part first, so every request of every chat in the project starts with the same prefix and the
+ * upstream's prompt cache can serve it. A message's attached files go whole before its text.
+ * Empty replies (failed before any text) carry nothing for the model and are skipped.
  */
 export function buildUpstreamRequest(
-  history: (Pick<MessageRow, 'role' | 'content'> & { id?: string })[],
+  history: PromptHistoryMessage[],
   settings: ConversationSettings,
   config: Pick<AppConfig, 'CONTEXT_WINDOW_TOKENS' | 'CONTEXT_BUDGET_TOKENS'>,
+  { project, texts }: { project?: ProjectPrompt; texts?: FileTextLookup } = {},
 ): UpstreamRequest {
-  const system = settings.systemPrompt?.trim() ? settings.systemPrompt : undefined;
-  const usable = history.filter((m) => m.content && m.role !== 'system');
+  const ownPrompt = settings.systemPrompt?.trim() ? settings.systemPrompt : undefined;
+  const instructions = [project?.instructions.trim() || undefined, ownPrompt].filter(Boolean).join('\n\n');
+  const projectDocuments = project?.documents ?? [];
+  const systemTokens = (instructions ? estimateTokens(instructions) : 0) + documentTokens(projectDocuments);
+  const usable = history
+    .filter((m) => (m.content || m.documents?.length) && m.role !== 'system')
+    .map((m) => (m.documents?.length ? { ...m, extraTokens: documentTokens(m.documents) } : m));
   const budget = contextBudget(settings, config);
-  const fitted = fitToBudget(usable, budget, system ? estimateTokens(system) : 0);
+  const fitted = fitToBudget(usable, budget, systemTokens);
+  // Texts only for what is sent: estimating the context (the gauge) needs none.
+  const wanted = texts
+    ? [...projectDocuments, ...fitted.kept.flatMap((m) => m.documents ?? [])].map((d) => d.fileId)
+    : [];
+  const found = texts && wanted.length ? texts(wanted) : new Map<string, string>();
+  const withText = (docs: PromptDocument[]) => docs.map((d) => ({ name: d.name, text: found.get(d.fileId) ?? '' }));
+  const system = projectDocuments.length || instructions ? withDocuments(instructions, withText(projectDocuments)) : undefined;
   return {
     system,
-    messages: fitted.kept.map((m) => ({ role: m.role === 'user' ? 'user' : 'assistant', content: m.content }) as ModelMessage),
+    messages: fitted.kept.map(
+      (m) =>
+        ({
+          role: m.role === 'user' ? 'user' : 'assistant',
+          content: m.documents?.length ? withDocuments(m.content, withText(m.documents)) : m.content,
+        }) as ModelMessage,
+    ),
     omitted: fitted.omitted,
     tokens: fitted.tokens,
   };
@@ -166,22 +217,36 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     const message = pickUserMessage(request);
     if (!message) throw new ApiError('bad_request', 'message: a user message is required.');
     const text = userText(message);
+    const attachments = resolveAttachments(db, config, message.attachments ?? []);
     if (request.parentId) {
       const parent = getMessage(db, request.parentId);
       if (!parent || parent.conversationId !== conversationId || parent.role !== 'assistant') {
         throw new ApiError('bad_request', 'parentId: not a reply in this conversation.');
       }
     }
-    if (!text.trim()) throw new ApiError('bad_request', 'message: the message is empty.');
+    if (!text.trim() && attachments.length === 0) throw new ApiError('bad_request', 'message: the message is empty.');
     if (text.length > config.MAX_MESSAGE_CHARS) {
       throw new ApiError('payload_too_large', `message: longer than the limit of ${config.MAX_MESSAGE_CHARS} characters.`);
+    }
+    const conversation = request.projectId || attachments.length ? getConversation(db, conversationId) : undefined;
+    const projectId = conversation ? conversation.projectId : (request.projectId ?? null);
+    if (!conversation && projectId && !getProject(db, projectId)) throw new ApiError('not_found', 'No project with that id.');
+    if (attachments.length) {
+      const settings = effectiveSettings(defaultSettings(config), readStoredSettings(conversation ? conversation.settings : request.settings));
+      assertDocumentsFit(text, attachments, settings, config, projectId ? projectPrompt(db, projectId) : undefined);
     }
     try {
       begun = beginTurn(db, {
         conversationId,
-        title: titleFromMessage(text),
+        title: titleFromMessage(text || attachments[0]!.name),
         settings: request.settings ?? null,
-        user: { id: message.id ?? newId(), content: text, parentId: request.parentId },
+        projectId,
+        user: {
+          id: message.id ?? newId(),
+          content: text,
+          parentId: request.parentId,
+          attachments: attachments.map((a) => ({ fileId: a.fileId, name: a.name })),
+        },
         assistantId,
         model: config.CHAT_MODEL,
         now,
@@ -194,7 +259,10 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
 
   const stored = performance.now();
   const settings = effectiveSettings(defaultSettings(config), readStoredSettings(begun.settings));
-  const upstream = buildUpstreamRequest(begun.history, settings, config);
+  const upstream = buildUpstreamRequest(withAttachedDocuments(db, begun.history), settings, config, {
+    project: begun.projectId ? projectPrompt(db, begun.projectId) : undefined,
+    texts: (ids) => fileTexts(db, ids),
+  });
   const timings = { storeMs: stored - started, promptMs: performance.now() - stored };
   const generation = startGeneration({
     conversationId,
@@ -222,6 +290,72 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
       ),
   });
   return { conversationId, created: begun.created, generation, timings };
+}
+
+/** The files named by a message, as stored: each must have been uploaded (POST /api/files). */
+function resolveAttachments(db: DB, config: AppConfig, incoming: z.infer<typeof incomingAttachment>[]): PromptDocument[] {
+  if (incoming.length > config.MAX_FILES_PER_MESSAGE) {
+    throw new ApiError('bad_request', `At most ${config.MAX_FILES_PER_MESSAGE} files can be attached to one message.`);
+  }
+  const metas = getFileMetas(
+    db,
+    incoming.map((a) => a.id),
+  );
+  return incoming.map((a) => {
+    const name = safeFileName(a.name);
+    const meta = metas.get(a.id);
+    if (!meta) throw new ApiError('bad_request', `${name} is no longer on the server. Remove it and attach it again.`);
+    return { fileId: a.id, name, tokens: meta.tokens };
+  });
+}
+
+/**
+ * Refuses, before anything is stored, a message whose own files cannot fit the context budget
+ * even with every older turn left out: the user is told which file does not fit, instead of the
+ * document being cut or the upstream failing.
+ */
+function assertDocumentsFit(
+  text: string,
+  documents: PromptDocument[],
+  settings: ConversationSettings,
+  config: AppConfig,
+  project: ProjectPrompt | undefined,
+): void {
+  const budget = contextBudget(settings, config);
+  const request = buildUpstreamRequest([], settings, config, { project });
+  let used = request.tokens + estimateTokens(text);
+  const over: string[] = [];
+  for (const d of documents) {
+    used += d.tokens + documentOverheadTokens(d.name);
+    if (used > budget) over.push(`${d.name} (${d.tokens.toLocaleString('en')} tokens)`);
+  }
+  if (over.length) {
+    throw new ApiError(
+      'payload_too_large',
+      `${over.join(', ')} ${over.length > 1 ? 'do' : 'does'} not fit: this message needs about ${used.toLocaleString('en')} tokens and a request can use ${budget.toLocaleString('en')}. Remove ${over.length > 1 ? 'them' : 'it'} or attach a shorter file.`,
+    );
+  }
+}
+
+/** The history with the files attached to its messages (read only for messages that have some). */
+function withAttachedDocuments(db: DB, history: PromptMessage[]): PromptHistoryMessage[] {
+  const ids = history.filter((m) => m.hasFiles).map((m) => m.id);
+  if (ids.length === 0) return history;
+  const attached = getMessageAttachments(db, ids);
+  return history.map((m) => {
+    const files = attached.get(m.id);
+    return files ? { ...m, documents: files.map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })) } : m;
+  });
+}
+
+/** A project's instructions and files, as every request of its chats begins. */
+export function projectPrompt(db: DB, projectId: string): ProjectPrompt | undefined {
+  const project = getProject(db, projectId);
+  if (!project) return undefined;
+  return {
+    instructions: project.instructions,
+    documents: listProjectFiles(db, projectId).map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })),
+  };
 }
 
 function isUniqueViolation(error: unknown): boolean {

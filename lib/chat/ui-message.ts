@@ -1,6 +1,9 @@
 import type { UIMessage } from 'ai';
 import type { MessageRow, MessageStatus } from '@/db/schema';
 
+/** A file attached to a user message, as its chip shows it. */
+export type AttachmentInfo = { id: string; name: string; kind: 'text' | 'pdf' | 'docx'; sizeBytes: number; tokens: number; pages?: number | null };
+
 export type MessageUsage = { promptTokens: number | null; completionTokens: number | null; cachedTokens: number | null };
 
 /** What the client needs about a message besides its text. */
@@ -16,13 +19,15 @@ export type MessageMetadata = {
   /** This message's place among its versions (same parent): the "‹ 2 / 3 ›" controls. */
   branch?: { index: number; count: number; siblingIds: string[] };
   usage?: MessageUsage;
+  /** Files attached to a user message, in order. */
+  attachments?: AttachmentInfo[];
   model?: string | null;
   createdAt?: number;
 };
 
 export type ChatUIMessage = UIMessage<MessageMetadata>;
 
-export function toUIMessage(row: MessageRow, branch?: MessageMetadata['branch']): ChatUIMessage {
+export function toUIMessage(row: MessageRow, branch?: MessageMetadata['branch'], attachments?: AttachmentInfo[]): ChatUIMessage {
   return {
     id: row.id,
     role: row.role,
@@ -34,6 +39,7 @@ export function toUIMessage(row: MessageRow, branch?: MessageMetadata['branch'])
       createdAt: row.createdAt,
       ...(branch && branch.count > 1 ? { branch } : {}),
       ...(row.contextOmitted ? { contextOmitted: row.contextOmitted } : {}),
+      ...(attachments?.length ? { attachments } : {}),
       usage:
         row.role === 'assistant'
           ? { promptTokens: row.promptTokens, completionTokens: row.completionTokens, cachedTokens: row.cachedTokens }

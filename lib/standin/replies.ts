@@ -4,6 +4,7 @@
  * chosen to exercise the chat UI: markdown, code blocks, tables, long text.
  */
 import { parseDirectives } from './directives';
+import { parseDocuments, type ParsedDocument } from '../attachments/document-block';
 import type { ChatMessage } from './types';
 
 const FENCE = '```';
@@ -164,7 +165,13 @@ function echoReply(text: string, messages: readonly ChatMessage[]): string {
  */
 export function cannedReply(messages: readonly ChatMessage[]): string {
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
-  const text = parseDirectives(lastUser?.content ?? '').text;
+  // Attached files arrive as document blocks (a project's in the system prompt, a message's
+  // before its text); a word inside a document is not a request for a topic.
+  const own = parseDocuments(lastUser?.content ?? '');
+  const text = parseDirectives(own.rest).text;
+  const system = parseDocuments(messages.find((m) => m.role === 'system')?.content ?? '');
+  const documents = [...system.documents, ...own.documents];
+  if (documents.length && !TOPIC.test(text)) return documentsReply(documents, system.rest);
 
   if (mentions(text, /\bmarkdown\b/i)) return MARKDOWN_REPLY;
   if (mentions(text, /\bcode\b/i)) return CODE_REPLY;
@@ -173,4 +180,25 @@ export function cannedReply(messages: readonly ChatMessage[]): string {
   if (mentions(text, /\b(math|formula|equation)s?\b/i)) return MATH_REPLY;
   if (text === '' || GREETING.test(text)) return GREETING_REPLY;
   return echoReply(text, messages);
+}
+
+const TOPIC = /\b(markdown|code|tables?|long|math|formula|equation)s?\b/i;
+
+function wordCount(text: string): number {
+  return text.split(/\s+/).filter(Boolean).length;
+}
+
+/**
+ * What the demo model makes of attached files: each one's name, size in words and first line, so
+ * a person trying attachments (and every test) can see the whole text arrived, and in what order.
+ */
+function documentsReply(documents: readonly ParsedDocument[], instructions: string): string {
+  const lines = [`I read ${plural(documents.length, 'document')}:`, ''];
+  for (const d of documents) {
+    const first = d.text.split('\n').find((line) => line.trim())?.trim() ?? '';
+    const last = [...d.text.split('\n')].reverse().find((line) => line.trim())?.trim() ?? '';
+    lines.push(`- **${d.name}**: ${plural(wordCount(d.text), 'word')}. First line: "${first.slice(0, 200)}". Last line: "${last.slice(0, 200)}".`);
+  }
+  if (instructions) lines.push('', `Instructions I was given: "${instructions.slice(0, 300)}"`);
+  return lines.join('\n');
 }

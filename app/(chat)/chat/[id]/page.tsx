@@ -4,6 +4,7 @@ import { Chat } from '@/components/chat/chat';
 import { idSchema } from '@/lib/chat/ids';
 import { loadConversation } from '@/lib/conversations';
 import { appDb, getConfig } from '@/lib/server';
+import { chatClientConfig } from '@/lib/chat/client-config';
 
 type Props = { params: Promise<{ id: string }>; searchParams: Promise<{ m?: string | string[] }> };
 
@@ -30,7 +31,8 @@ export default async function ConversationPage({ params, searchParams }: Props) 
       initialMessages={conversation.messages}
       isNew={false}
       resume={resume}
-      maxMessageChars={getConfig().MAX_MESSAGE_CHARS}
+      {...chatClientConfig(getConfig())}
+      project={conversation.project ?? undefined}
       info={{ usage: conversation.usage, context: conversation.context }}
       hasOlder={conversation.hasOlder}
       settings={conversation.settings}

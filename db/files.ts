@@ -1,0 +1,166 @@
+import 'server-only';
+import { and, asc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
+import type { Db } from './types';
+import { files, messageFiles, messages, projectFiles, type FileKind, type FileRow } from './schema';
+
+/** What an attachment is, without its text: what chips, lists and exports show. */
+export type FileMeta = Omit<FileRow, 'text' | 'createdAt'>;
+/** A file as attached to a message or a project: its content, under the name it was attached with. */
+export type Attachment = FileMeta & { name: string };
+
+const metaColumns = {
+  id: files.id,
+  kind: files.kind,
+  mediaType: files.mediaType,
+  sizeBytes: files.sizeBytes,
+  tokens: files.tokens,
+  pages: files.pages,
+};
+
+export type NewFile = { id: string; kind: FileKind; mediaType: string; sizeBytes: number; text: string; tokens: number; pages?: number | null };
+
+/**
+ * Stores a file's text once per content (its id is the hash of its bytes): the same file uploaded
+ * again is the row already there. Returns the stored row's metadata.
+ */
+export function storeFile(db: Db, file: NewFile, now: number): FileMeta {
+  db.insert(files)
+    .values({ ...file, pages: file.pages ?? null, createdAt: now })
+    .onConflictDoNothing({ target: files.id })
+    .run();
+  return db.select(metaColumns).from(files).where(eq(files.id, file.id)).get()!;
+}
+
+export function getFileMetas(db: Db, ids: string[]): Map<string, FileMeta> {
+  if (ids.length === 0) return new Map();
+  const rows = db.select(metaColumns).from(files).where(inArray(files.id, [...new Set(ids)])).all();
+  return new Map(rows.map((r) => [r.id, r]));
+}
+
+export function getFileTexts(db: Db, ids: string[]): Map<string, string> {
+  if (ids.length === 0) return new Map();
+  const rows = db.select({ id: files.id, text: files.text }).from(files).where(inArray(files.id, [...new Set(ids)])).all();
+  return new Map(rows.map((r) => [r.id, r.text]));
+}
+
+/** Links files to a user message, in order (inside the transaction that stores the message). */
+export function attachToMessage(db: Db, messageId: string, attachments: { fileId: string; name: string }[]): void {
+  if (attachments.length === 0) return;
+  db.insert(messageFiles)
+    .values(attachments.map((a, position) => ({ messageId, position, fileId: a.fileId, name: a.name })))
+    .run();
+}
+
+/** The attachments of each of these messages (only messages that have some are in the map). */
+export function getMessageAttachments(db: Db, messageIds: string[]): Map<string, Attachment[]> {
+  const byMessage = new Map<string, Attachment[]>();
+  if (messageIds.length === 0) return byMessage;
+  // Chunks keep the statement under SQLite's bound-parameter limit for a long branch.
+  for (let i = 0; i < messageIds.length; i += 500) {
+    const rows = db
+      .select({ messageId: messageFiles.messageId, name: messageFiles.name, ...metaColumns })
+      .from(messageFiles)
+      .innerJoin(files, eq(files.id, messageFiles.fileId))
+      .where(inArray(messageFiles.messageId, messageIds.slice(i, i + 500)))
+      .orderBy(asc(messageFiles.messageId), asc(messageFiles.position))
+      .all();
+    for (const { messageId, ...attachment } of rows) {
+      const list = byMessage.get(messageId) ?? [];
+      list.push(attachment);
+      byMessage.set(messageId, list);
+    }
+  }
+  return byMessage;
+}
+
+/** Every attachment in a conversation, by message (for export). */
+export function getConversationAttachments(db: Db, conversationId: string): Map<string, Attachment[]> {
+  const ids = db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, conversationId)).all();
+  return getMessageAttachments(
+    db,
+    ids.map((r) => r.id),
+  );
+}
+
+/** A project's files in the order they go upstream. */
+export function listProjectFiles(db: Db, projectId: string): (Attachment & { position: number })[] {
+  return db
+    .select({ position: projectFiles.position, name: projectFiles.name, ...metaColumns })
+    .from(projectFiles)
+    .innerJoin(files, eq(files.id, projectFiles.fileId))
+    .where(eq(projectFiles.projectId, projectId))
+    .orderBy(asc(projectFiles.position))
+    .all();
+}
+
+/** Adds a file at the end of a project's list (a file already in the project is not added twice). */
+export function addProjectFile(db: Db, projectId: string, file: { fileId: string; name: string }): boolean {
+  return db.transaction((tx) => {
+    const already = tx
+      .select({ p: projectFiles.position })
+      .from(projectFiles)
+      .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.fileId, file.fileId)))
+      .get();
+    if (already) return false;
+    const last = tx
+      .select({ max: sql<number | null>`max(${projectFiles.position})` })
+      .from(projectFiles)
+      .where(eq(projectFiles.projectId, projectId))
+      .get();
+    tx.insert(projectFiles)
+      .values({ projectId, position: (last?.max ?? -1) + 1, fileId: file.fileId, name: file.name })
+      .run();
+    return true;
+  });
+}
+
+export function removeProjectFile(db: Db, projectId: string, fileId: string): boolean {
+  const removed = db
+    .delete(projectFiles)
+    .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.fileId, fileId)))
+    .run().changes;
+  if (removed) deleteUnreferencedFiles(db, { ids: [fileId] });
+  return removed > 0;
+}
+
+/** Ids of the files attached anywhere in a conversation: what its deletion may leave unreferenced. */
+export function conversationFileIds(db: Db, conversationId: string): string[] {
+  return db
+    .selectDistinct({ id: messageFiles.fileId })
+    .from(messageFiles)
+    .innerJoin(messages, eq(messages.id, messageFiles.messageId))
+    .where(eq(messages.conversationId, conversationId))
+    .all()
+    .map((r) => r.id);
+}
+
+export function projectFileIds(db: Db, projectId: string): string[] {
+  return db
+    .select({ id: projectFiles.fileId })
+    .from(projectFiles)
+    .where(eq(projectFiles.projectId, projectId))
+    .all()
+    .map((r) => r.id);
+}
+
+/**
+ * Deletes files that no message and no project refers to: those among `ids` (what a deletion just
+ * released), or those uploaded before `uploadedBefore` and never sent (a chip removed, a tab closed).
+ */
+export function deleteUnreferencedFiles(db: Db, which: { ids?: string[]; uploadedBefore?: number }): number {
+  if (which.ids && which.ids.length === 0) return 0;
+  const unreferenced = and(
+    notExists(db.select({ one: sql`1` }).from(messageFiles).where(eq(messageFiles.fileId, files.id))),
+    notExists(db.select({ one: sql`1` }).from(projectFiles).where(eq(projectFiles.fileId, files.id))),
+  );
+  return db
+    .delete(files)
+    .where(
+      and(
+        unreferenced,
+        which.ids ? inArray(files.id, which.ids) : undefined,
+        which.uploadedBefore !== undefined ? lt(files.createdAt, which.uploadedBefore) : undefined,
+      ),
+    )
+    .run().changes;
+}
