@@ -35,6 +35,13 @@ describe('extractInWorker', () => {
     expect(extractionStats().workers).toBe(1);
   });
 
+  it('takes a small Buffer, which Node allocates from its shared pool (not transferable as it is)', async () => {
+    const small = Buffer.concat([Buffer.from('hello '), Buffer.from('world\n')]);
+    const result = await extractInWorker(small, 'x.txt', 'text/plain');
+    expect(result.text).toBe('hello world');
+    expect(small.toString()).toBe('hello world\n');
+  });
+
   it('extracts 300 pages in order while the main event loop stays responsive', async () => {
     let maxLag = 0;
     let last = performance.now();

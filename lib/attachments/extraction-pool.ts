@@ -57,7 +57,11 @@ export function extractInWorker(
   mediaType: string,
   opts: { timeoutMs?: number } = {},
 ): Promise<ExtractionResult> {
-  const copy = bytes.slice().buffer; // an ArrayBuffer of exactly these bytes, ours to transfer
+  // A copy of exactly these bytes, ours to transfer. Not bytes.slice(): on a Buffer that is a view of
+  // the same memory, often Node's shared pool, which cannot be transferred at all.
+  const owned = new Uint8Array(bytes.byteLength);
+  owned.set(bytes);
+  const copy = owned.buffer;
   const timeoutMs = Math.max(1, opts.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   return new Promise<ExtractionResult>((resolve, reject) => {
     queue.push({ id: nextJobId++, bytes: copy, name, mediaType, timeoutMs, resolve, reject });

@@ -6,7 +6,7 @@ import { ApiError } from '@/lib/api/errors';
 import { estimateTokens } from '@/lib/chat/context-window';
 import type { AppConfig } from '@/lib/config';
 import type { AttachmentInfo } from '@/lib/chat/ui-message';
-import { ExtractionError } from './extract';
+import { isExtractionError } from './extract';
 import { extractInWorker } from './extraction-pool';
 import { fileKind } from './file-kind';
 import { safeFileName } from './file-name';
@@ -45,7 +45,7 @@ export async function receiveFile(
   try {
     extracted = await extractInWorker(bytes, name, mediaType);
   } catch (error) {
-    if (error instanceof ExtractionError) throw new ApiError('unprocessable', error.message);
+    if (isExtractionError(error)) throw new ApiError('unprocessable', error.message);
     throw error;
   }
   const stored = storeFile(
