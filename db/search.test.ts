@@ -2,8 +2,10 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DB } from './client';
 import { deleteConversation } from './conversations';
+import { addProjectFile, conversationFileIds, deleteUnreferencedFiles, storeFile } from './files';
 import { beginTurn, finishReply, markStreamingAsInterrupted, saveReplyProgress } from './messages';
-import { searchMessages } from './search';
+import { createProject } from './projects';
+import { FILE_HITS_PER_FILE, searchMessages } from './search';
 import { openTestDb } from '@/lib/testing/test-db';
 
 let db: DB;
@@ -239,5 +241,172 @@ describe('a word that is everywhere', () => {
     expect(found.map((r) => r.messageId)).not.toContain(oldest);
     // A rarer word still finds old messages.
     expect(ids('ago')).toEqual([oldest]);
+  });
+});
+
+describe('text inside attached files', () => {
+  let fileSeq = 0;
+  /** Stores a file's text (its id stands for the hash of its bytes). */
+  function file(text: string): string {
+    const id = (++fileSeq).toString(16).padStart(64, '0');
+    storeFile(db, { id, kind: 'text', mediaType: 'text/plain', sizeBytes: text.length, text, tokens: Math.ceil(text.length / 4) }, clock);
+    return id;
+  }
+  /** A user message with these files attached, and a finished reply. */
+  function withFiles(conversationId: string, user: string, attachments: { fileId: string; name: string }[], reply = 'ok') {
+    const userId = `u${++seq}`;
+    const assistantId = `a${seq}`;
+    clock += 1000;
+    beginTurn(db, { conversationId, title: `Chat ${conversationId}`, user: { id: userId, content: user, attachments }, assistantId, model: 'm', now: clock });
+    finishReply(db, assistantId, { content: reply, status: 'complete' }, clock + 10);
+    return { userId, assistantId };
+  }
+  const hits = (query: string, limit = 20) => searchMessages(db, query, limit).map((r) => ({ messageId: r.messageId, file: r.file }));
+
+  it('a word only in an attached file finds the message it is attached to, naming the file', () => {
+    const report = file('Quarterly report.\n\nRevenue grew in the capybara segment, as expected.\nMore text follows here.');
+    const { userId } = withFiles('c1', 'Summarise this please', [{ fileId: report, name: 'report.txt' }], 'Here is a summary.');
+    const [hit, ...rest] = searchMessages(db, 'capybara', 20);
+    expect(rest).toEqual([]);
+    expect(hit).toMatchObject({ conversationId: 'c1', messageId: userId, title: 'Chat c1', role: 'user', file: 'report.txt' });
+    expect(hit!.createdAt).toBe(clock);
+    expect(hit!.segments).toContainEqual({ text: 'capybara', highlight: true });
+    expect(hit!.snippet).toContain('Revenue grew in the capybara segment');
+    // Message hits carry no `file` at all.
+    exchange('c2', 'a capybara in a message', 'ok');
+    const [first, second] = searchMessages(db, 'capybara', 20);
+    expect(first!).not.toHaveProperty('file');
+    expect(second!.file).toBe('report.txt');
+  });
+
+  it('prefixes, case and diacritics, phrases, and operators as text, as in messages', () => {
+    const notes = file('Notes from the Café Müller meeting: the quick brown fox (see NEAR/3 below).');
+    const { userId } = withFiles('c1', 'notes attached', [{ fileId: notes, name: 'notes.md' }]);
+    for (const q of ['caf', 'cafe muller', 'CAFÉ', 'MULL', '"quick brown"', 'NEAR', '(see', 'fox*'])
+      expect(hits(q), q).toEqual([{ messageId: userId, file: 'notes.md' }]);
+    expect(hits('"quick bro"')).toEqual([]);
+    expect(hits('"brown quick"')).toEqual([]);
+    expect(hits('capybara')).toEqual([]);
+    // Every word must match inside the one file (not across the message and its file).
+    expect(hits('notes attached café')).toEqual([]);
+  });
+
+  it('a long file gets a window around the match, with … where it was cut', () => {
+    const words = Array.from({ length: 5000 }, (_, i) => `w${i}`);
+    words[2500] = 'needlefile';
+    withFiles('c1', 'big one', [{ fileId: file(words.join(' ')), name: 'big.txt' }]);
+    const [hit] = searchMessages(db, 'needlefile', 20);
+    expect(hit!.snippet.startsWith('…')).toBe(true);
+    expect(hit!.snippet.endsWith('…')).toBe(true);
+    expect(hit!.snippet.split(' ').length).toBeLessThanOrEqual(13);
+    expect(hit!.segments.find((s) => s.highlight)?.text).toBe('needlefile');
+  });
+
+  it('Chinese substrings inside a file: trigram and short terms', () => {
+    const long = '第一章。'.repeat(100) + '我喜欢在咖啡馆工作，因为那里很安静。' + '第二章。'.repeat(100);
+    const zh = file(long);
+    const { userId } = withFiles('c1', 'read this', [{ fileId: zh, name: '笔记.txt' }]);
+    withFiles('c2', 'and this', [{ fileId: file('我喜欢在图书馆学习。'), name: 'other.txt' }]);
+    expect(hits('咖啡馆')).toEqual([{ messageId: userId, file: '笔记.txt' }]);
+    expect(hits('在咖啡馆工作')).toEqual([{ messageId: userId, file: '笔记.txt' }]);
+    expect(hits('咖啡厅')).toEqual([]);
+    const [hit] = searchMessages(db, '咖啡馆', 20);
+    expect(hit!.segments.filter((s) => s.highlight).map((s) => s.text)).toEqual(['咖啡馆']);
+    expect(hit!.snippet).toContain('我喜欢在咖啡馆工作');
+    // 1–2 characters: a substring scan; the snippet is cut from the middle of the long text.
+    expect(hits('咖啡')).toEqual([{ messageId: userId, file: '笔记.txt' }]);
+    const [short] = searchMessages(db, '咖啡', 20);
+    expect(short!.segments.filter((s) => s.highlight).map((s) => s.text)).toEqual(['咖啡']);
+    expect(short!.snippet.startsWith('…')).toBe(true);
+    expect(short!.snippet.endsWith('…')).toBe(true);
+    expect(short!.snippet).toContain('在咖啡馆工作');
+    expect(new Set(hits('馆').map((h) => h.file))).toEqual(new Set(['笔记.txt', 'other.txt']));
+    // Mixed with a Latin word: both inside the same file.
+    const mixed = withFiles('c3', 'mixed', [{ fileId: file('Coffee notes: 我喜欢在咖啡馆工作'), name: 'mixed.txt' }]).userId;
+    expect(hits('coffee 咖啡馆')).toEqual([{ messageId: mixed, file: 'mixed.txt' }]);
+    expect(hits('coffee 咖啡')).toEqual([{ messageId: mixed, file: 'mixed.txt' }]);
+  });
+
+  it('a file attached to a deleted conversation is no longer found, even before its row is deleted', () => {
+    const shared = file('the ocelot file');
+    const gone = withFiles('c1', 'first', [{ fileId: shared, name: 'a.txt' }]).userId;
+    const kept = withFiles('c2', 'second', [{ fileId: shared, name: 'b.txt' }]).userId;
+    const only = file('a lonely tapir 咖啡馆 file');
+    withFiles('c1', 'third', [{ fileId: only, name: 'c.txt' }]);
+    expect(new Set(ids('ocelot'))).toEqual(new Set([gone, kept]));
+    const released = conversationFileIds(db, 'c1');
+    deleteConversation(db, 'c1');
+    // The rows are still there (they are deleted later), but nothing links to them any more.
+    expect(hits('ocelot')).toEqual([{ messageId: kept, file: 'b.txt' }]);
+    for (const q of ['tapir', '咖啡馆', '咖啡']) expect(hits(q), q).toEqual([]);
+    deleteUnreferencedFiles(db, { ids: released });
+    expect(hits('tapir')).toEqual([]);
+    expect(hits('ocelot')).toEqual([{ messageId: kept, file: 'b.txt' }]);
+  });
+
+  it('a file only in a project, or uploaded and never sent, is not a hit', () => {
+    storeFile(db, { id: 'f'.repeat(64), kind: 'text', mediaType: 'text/plain', sizeBytes: 9, text: 'unsent walrus', tokens: 3 }, clock);
+    const project = createProject(db, { id: 'p1', name: 'P' }, clock);
+    addProjectFile(db, project.id, { fileId: file('project walrus'), name: 'p.txt' });
+    expect(hits('walrus')).toEqual([]);
+  });
+
+  it('a message hit and a file hit in the same conversation both appear, merged by rank', () => {
+    const inMessage = exchange('c1', 'let us talk about the axolotl', 'sure').userId;
+    const inFile = withFiles('c1', 'see attached', [{ fileId: file('All about the axolotl and its gills.'), name: 'axolotl.txt' }]).userId;
+    exchange('c2', 'nothing here', 'ok');
+    expect(hits('axolotl')).toEqual([
+      { messageId: inMessage, file: undefined },
+      { messageId: inFile, file: 'axolotl.txt' },
+    ]);
+    // A message whose own text and file both match is one hit for each.
+    const both = withFiles('c1', 'my axolotl notes', [{ fileId: file('axolotl axolotl'), name: 'more.txt' }]).userId;
+    const found = hits('axolotl');
+    expect(found).toHaveLength(4);
+    expect(found).toContainEqual({ messageId: both, file: undefined });
+    expect(found).toContainEqual({ messageId: both, file: 'more.txt' });
+    expect(hits('axolotl', 2)).toHaveLength(2);
+  });
+
+  it('two matching files on one message are two hits; the same file twice on one is one', () => {
+    const a = file('the quokka file');
+    const b = file('another quokka file');
+    const one = withFiles('c1', 'two files', [
+      { fileId: a, name: 'a.txt' },
+      { fileId: b, name: 'b.txt' },
+      { fileId: a, name: 'a copy.txt' },
+    ]).userId;
+    const found = hits('quokka');
+    expect(found).toHaveLength(2);
+    expect(new Set(found.map((h) => h.file))).toEqual(new Set(['a.txt', 'b.txt']));
+    expect(found.every((h) => h.messageId === one)).toBe(true);
+  });
+
+  it(`a file attached to many messages is reported for its newest ${FILE_HITS_PER_FILE}`, () => {
+    const shared = file('the manatee handbook');
+    const users = Array.from({ length: FILE_HITS_PER_FILE + 4 }, (_, i) => withFiles(`c${i}`, `turn ${i}`, [{ fileId: shared, name: `h${i}.txt` }]).userId);
+    const other = withFiles('x', 'other', [{ fileId: file('a manatee elsewhere'), name: 'x.txt' }]).userId;
+    const found = hits('manatee');
+    expect(found.filter((h) => h.messageId !== other).map((h) => h.messageId)).toEqual(users.slice(-FILE_HITS_PER_FILE).reverse());
+    expect(found.map((h) => h.messageId)).toContain(other);
+  });
+
+  it('with no files at all, message search is unchanged', () => {
+    const hit = exchange('c1', 'a plain heron', 'ok').userId;
+    expect(hits('heron')).toEqual([{ messageId: hit, file: undefined }]);
+    expect(hits('咖啡')).toEqual([]);
+  });
+
+  it('random user input never throws when files are attached', () => {
+    withFiles('c1', 'x', [{ fileId: file('Hello café 我喜欢在咖啡馆工作 コーヒー 커피숍 "quoted" (paren) NEAR/3 * ^ 50%_off!'), name: 'f.txt' }]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom('"', '*', '(', ')', 'NEAR', 'OR', ' ', '%', '_', '!', 'hel', 'café', '咖啡馆', '咖', '커피', '\u0001'), { maxLength: 20 }).map((a) => a.join('')),
+        (q) => {
+          for (const r of searchMessages(db, q, 20)) expect(r.conversationId).toBe('c1');
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 });

@@ -7,6 +7,7 @@ import {
   MARK_START,
   MAX_TERMS,
   likeContains,
+  mergeRanked,
   parseSearchTerms,
   planSearch,
   searchQuerySchema,
@@ -198,6 +199,37 @@ describe('substringSnippet', () => {
     const raw = substringSnippet('😀'.repeat(30) + '茶' + '😀'.repeat(30), ['茶'], 10);
     expect(raw).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
     expect(raw).toContain(`${S}茶${E}`);
+  });
+});
+
+describe('substringSnippet of an excerpt (a file\'s text, cut in SQL)', () => {
+  it('adds … where the excerpt itself was cut, once', () => {
+    expect(substringSnippet('a 咖啡 b', ['咖啡'], 40, { start: true, end: true })).toBe(`…a ${S}咖啡${E} b…`);
+    expect(substringSnippet('a 咖啡 b', ['咖啡'], 40, { start: false, end: true })).toBe(`a ${S}咖啡${E} b…`);
+    const long = '茶'.repeat(100) + '咖啡' + '茶'.repeat(100);
+    const raw = substringSnippet(long, ['咖啡'], 20, { start: true, end: true });
+    expect(raw.match(/…/g)).toHaveLength(2);
+    expect(substringSnippet('abc', [], 40, { start: true, end: false })).toBe('…abc');
+  });
+});
+
+describe('mergeRanked', () => {
+  const hit = (id: string, rank: number | null, createdAt: number) => ({ id, rank, createdAt });
+  it('orders by bm25 (lower first), then newest first, and keeps the best `limit`', () => {
+    const messages = [hit('m1', -3, 1), hit('m2', -1, 5)];
+    const files = [hit('f1', -2, 2), hit('f2', -1, 9)];
+    expect(mergeRanked([messages, files], 10).map((h) => h.id)).toEqual(['m1', 'f1', 'f2', 'm2']);
+    expect(mergeRanked([messages, files], 2).map((h) => h.id)).toEqual(['m1', 'f1']);
+    expect(mergeRanked([[], files], 10).map((h) => h.id)).toEqual(['f1', 'f2']);
+  });
+
+  it('a tie keeps the order of the lists (a message before its file)', () => {
+    expect(mergeRanked([[hit('m', -1, 3)], [hit('f', -1, 3)]], 10).map((h) => h.id)).toEqual(['m', 'f']);
+  });
+
+  it('unscored hits (substring scans) come newest first, after any scored one', () => {
+    const merged = mergeRanked([[hit('old', null, 1), hit('scored', -0.5, 0)], [hit('new', null, 7)]], 10);
+    expect(merged.map((h) => h.id)).toEqual(['scored', 'new', 'old']);
   });
 });
 

@@ -3,7 +3,10 @@ import { z } from 'zod';
 /**
  * Full-text search, the pure half: turns what someone types into the search box into safe SQLite
  * FTS5 queries, and FTS5 snippets into highlight segments. No database, no I/O (db/search.ts runs
- * the queries against the two indexes of db/migrations/0002_search_index.sql).
+ * the queries against the two indexes of messages, db/migrations/0002_search_index.sql, and the
+ * same two of attached files' texts, files_fts and files_trigram of 0005_attachments_projects.sql,
+ * built with the same tokenizers: one plan serves both, and what is said below of messages holds
+ * for files).
  *
  * Rules (user input never reaches MATCH as written):
  *  - The input is split into chunks at whitespace; text between a pair of double quotes is one
@@ -189,12 +192,18 @@ function escapeRegExp(text: string): string {
 
 /**
  * A snippet built here for messages matched by LIKE alone (no FTS snippet() there): the text around
- * the first occurrence of any needle, every occurrence marked, "…" where it was cut.
+ * the first occurrence of any needle, every occurrence marked, "…" where it was cut. `clipped` says
+ * that `content` is itself an excerpt of a longer text (a file's), cut at its start or end.
  */
-export function substringSnippet(content: string, needles: string[], width = 40): string {
+export function substringSnippet(
+  content: string,
+  needles: string[],
+  width = 40,
+  clipped: { start: boolean; end: boolean } = { start: false, end: false },
+): string {
   const usable = needles.filter((n) => n.length > 0).sort((a, b) => b.length - a.length);
   const chars = [...content.replace(/[\u0001\u0002]/g, ' ')];
-  if (usable.length === 0) return chars.slice(0, width).join('') + (chars.length > width ? '…' : '');
+  if (usable.length === 0) return (clipped.start ? '…' : '') + chars.slice(0, width).join('') + (chars.length > width || clipped.end ? '…' : '');
   const pattern = new RegExp(usable.map(escapeRegExp).join('|'), 'giu');
   // Work in code points so a cut never splits a surrogate pair.
   const text = chars.join('');
@@ -205,5 +214,32 @@ export function substringSnippet(content: string, needles: string[], width = 40)
   const window = chars.slice(start, end).join('');
   pattern.lastIndex = 0;
   const marked = window.replace(pattern, (m) => MARK_START + m + MARK_END);
-  return (start > 0 ? '…' : '') + marked + (end < chars.length ? '…' : '');
+  return (start > 0 || clipped.start ? '…' : '') + marked + (end < chars.length || clipped.end ? '…' : '');
+}
+
+// ── Merging hits ────────────────────────────────────────────────────────────────────────────────
+
+/** A hit with its bm25 score (lower is better), or null when it was found by a substring scan. */
+export type RankedHit = { rank: number | null; createdAt: number };
+
+/**
+ * The best `limit` of several ranked lists (message hits and file hits): by bm25, then newest
+ * first; hits without a score (substring scans, which every list of one query shares) after any
+ * with one, newest first. Ties keep the order of the lists, so a message's own text comes before a
+ * file's. Each index scores against its own statistics (document count, average length), which
+ * makes the scores comparable enough rather than equal: a word found in most of the files (say,
+ * the only file there is) scores near zero and comes after the messages that contain it.
+ */
+export function mergeRanked<T extends RankedHit>(lists: T[][], limit: number): T[] {
+  return lists
+    .flat()
+    .sort((a, b) => {
+      if (a.rank !== b.rank) {
+        if (a.rank === null) return 1;
+        if (b.rank === null) return -1;
+        return a.rank - b.rank;
+      }
+      return b.createdAt - a.createdAt;
+    })
+    .slice(0, limit);
 }

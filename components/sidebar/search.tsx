@@ -12,7 +12,17 @@ export type SearchHit = {
   snippet: string;
   segments: SnippetSegment[];
   role: 'user' | 'assistant' | 'system';
+  /** Set when the match is inside this file, attached to the message. */
+  file?: string;
 };
+
+function PaperclipIcon() {
+  return (
+    <svg width="12" height="12" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true" className="shrink-0">
+      <path d="m21.44 11.05-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48" />
+    </svg>
+  );
+}
 
 const DEBOUNCE_MS = 150;
 const MAX_QUERY_CHARS = 500;
@@ -21,7 +31,8 @@ type Found = { query: string; results: SearchHit[] | null; error: string | null 
 
 /**
  * The sidebar's search box. While it holds a query its results replace the conversation list
- * (`children`); each result opens the conversation at the message that matched. Escape clears it.
+ * (`children`); each result opens the conversation at the message that matched (for a match in an
+ * attached file, the message it is attached to, and the result names the file). Escape clears it.
  */
 export function SidebarSearch({ children }: { children: ReactNode }) {
   const [input, setInput] = useState('');
@@ -94,14 +105,21 @@ function SearchResults({ query, found }: { query: string; found: Found }) {
         <p className="px-2 py-6 text-sm text-muted-foreground">Searching…</p>
       ) : (
         <ul className={current ? undefined : 'opacity-60'}>
-          {results.map((hit) => (
-            <li key={hit.messageId}>
+          {results.map((hit, n) => (
+            // A message can be a hit for its own text and for each of its files (even two of one name).
+            <li key={`${hit.messageId}:${hit.file ?? ''}:${n}`}>
               <Link
                 href={`/chat/${hit.conversationId}?m=${encodeURIComponent(hit.messageId)}`}
                 aria-current={pathname === `/chat/${hit.conversationId}` ? 'page' : undefined}
                 className="block rounded-lg px-2 py-2 hover:bg-muted aria-[current=page]:bg-accent"
               >
                 <span className="block truncate text-sm font-medium">{hit.title}</span>
+                {hit.file !== undefined && (
+                  <span className="flex min-w-0 items-center gap-1 text-xs text-muted-foreground" data-testid="search-file">
+                    <PaperclipIcon />
+                    <span className="truncate">in {hit.file}</span>
+                  </span>
+                )}
                 <span className="line-clamp-2 text-xs break-words text-muted-foreground" data-testid="search-snippet">
                   {hit.segments.map((s, i) =>
                     s.highlight ? (
