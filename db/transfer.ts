@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, asc, eq, gt, or } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
 import type { Db } from './types';
-import { conversations, messages, type ConversationRow, type MessageRow } from './schema';
+import { attachToMessage, storeFile, type NewFile } from './files';
+import { conversations, files, messageFiles, messages, type ConversationRow, type FileRow, type MessageRow } from './schema';
 
 /** Keyset cursor for walking every conversation once, oldest first: (createdAt, id) never change. */
 export type ExportCursor = { createdAt: number; id: string };
@@ -21,8 +22,25 @@ export function exportPage(db: Db, after: ExportCursor | null, limit: number): E
     .all();
 }
 
-/** A conversation and every one of its messages (all branches), read in one transaction so they agree. */
-export function readConversationTree(db: Db, id: string): { conversation: ConversationRow; messages: MessageRow[] } | undefined {
+/** A message's attachment as stored: which file, under which name (in `position` order). */
+export type StoredAttachment = { messageId: string; fileId: string; name: string };
+/** A file as exported: everything but when it was uploaded here. */
+export type StoredFile = Omit<FileRow, 'createdAt'>;
+
+export type ConversationTree = {
+  conversation: ConversationRow;
+  messages: MessageRow[];
+  /** Every attachment of every message, by message then position. */
+  attachments: StoredAttachment[];
+  /** The files those attachments name, each once, text included. */
+  files: StoredFile[];
+};
+
+/**
+ * A conversation with every one of its messages (all branches), their attachments and the
+ * attached files' contents, read in one transaction so they agree.
+ */
+export function readConversationTree(db: Db, id: string): ConversationTree | undefined {
   return db.transaction((tx) => {
     const conversation = tx.select().from(conversations).where(eq(conversations.id, id)).get();
     if (!conversation) return undefined;
@@ -32,7 +50,39 @@ export function readConversationTree(db: Db, id: string): { conversation: Conver
       .where(eq(messages.conversationId, id))
       .orderBy(asc(messages.createdAt), asc(messages.id))
       .all();
-    return { conversation, messages: rows };
+    const attachments = tx
+      .select({ messageId: messageFiles.messageId, fileId: messageFiles.fileId, name: messageFiles.name })
+      .from(messageFiles)
+      .innerJoin(messages, eq(messages.id, messageFiles.messageId))
+      .where(eq(messages.conversationId, id))
+      .orderBy(asc(messageFiles.messageId), asc(messageFiles.position))
+      .all();
+    const fileRows = attachments.length
+      ? tx
+          .select({
+            id: files.id,
+            kind: files.kind,
+            mediaType: files.mediaType,
+            sizeBytes: files.sizeBytes,
+            tokens: files.tokens,
+            pages: files.pages,
+            text: files.text,
+          })
+          .from(files)
+          .where(
+            inArray(
+              files.id,
+              tx
+                .select({ id: messageFiles.fileId })
+                .from(messageFiles)
+                .innerJoin(messages, eq(messages.id, messageFiles.messageId))
+                .where(eq(messages.conversationId, id)),
+            ),
+          )
+          .orderBy(asc(files.id))
+          .all()
+      : [];
+    return { conversation, messages: rows, attachments, files: fileRows };
   });
 }
 
@@ -43,15 +93,25 @@ export type ImportedMessage = Omit<typeof messages.$inferInsert, 'conversationId
 /** Rows per multi-row INSERT: 13 columns × 200 stays far below SQLite's limit on bound parameters. */
 const INSERT_BATCH = 200;
 
+/** What an import attaches: the files (stored once per content) and each message's attachments in order. */
+export type ImportedFiles = {
+  files: NewFile[];
+  attachments: { messageId: string; list: { fileId: string; name: string }[] }[];
+  /** When the files new here count as uploaded. */
+  now: number;
+};
+
 /**
- * Stores an imported conversation with all of its messages in one transaction, unless it is
- * already here: same id, or same (source, sourceId). Never touches a row that exists. Messages
+ * Stores an imported conversation with all of its messages, files and attachments in one
+ * transaction, unless it is already here: same id, or same (source, sourceId). Never touches a
+ * row that exists: a file already here (same id, so same content) is used as it is. Messages
  * must come parents first. Returns 'exists' when nothing was written.
  */
 export function insertImportedConversation(
   db: Db,
   conversation: ImportedConversation,
   rows: ImportedMessage[],
+  attached: ImportedFiles = { files: [], attachments: [], now: 0 },
 ): 'imported' | 'exists' {
   return db.transaction((tx) => {
     const sameId = tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversation.id)).get();
@@ -65,12 +125,15 @@ export function insertImportedConversation(
         .get();
       if (sameSource) return 'exists';
     }
+    // Files first (attachments refer to them); one already here is used as it is.
+    for (const file of attached.files) storeFile(tx, file, attached.now);
     tx.insert(conversations).values(conversation).run();
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
       tx.insert(messages)
         .values(rows.slice(i, i + INSERT_BATCH).map((m) => ({ ...m, conversationId: conversation.id })))
         .run();
     }
+    for (const { messageId, list } of attached.attachments) attachToMessage(tx, messageId, list);
     return 'imported';
   });
 }

@@ -160,3 +160,51 @@ test('with APP_PASSWORD, the import route wants a session like every other API r
   expect(await allowed.json()).toMatchObject({ imported: 0, skipped: 0 });
   await api.dispose();
 });
+
+test('over HTTP: attached files go out with the conversation (JSON with their text, Markdown by name) and come back in', async ({ request }) => {
+  const word = uniqueWord('attach');
+  const name = `${word}-notes.txt`;
+  // The stand-in's reply quotes a document's first and last lines: the middle one is only in the file.
+  const body = `Notes about ${word}.\nThe middle line, in the file only.\nLast line.`;
+  const upload = await request.post(`/api/files?name=${encodeURIComponent(name)}`, { data: Buffer.from(body), headers: { 'content-type': 'text/plain' } });
+  expect(upload.status()).toBe(201);
+  const fileId = ((await upload.json()) as { file: { id: string } }).file.id;
+  const id = `e2e-${word}`;
+  const chat = await request.post('/api/chat', { data: { id, message: { text: 'hi', attachments: [{ id: fileId, name }] } } });
+  expect(chat.status()).toBe(200);
+  expect(await chat.text()).toContain('"type":"finish"');
+
+  type Exported = {
+    conversations: {
+      id: string;
+      currentLeafId: string;
+      files?: { id: string; text: string; tokens: number }[];
+      messages: { id: string; parentId: string | null; attachments?: { fileId: string; name: string }[] }[];
+    }[];
+  };
+  const json = (await (await request.get(`/api/conversations/${id}/export?format=json`)).json()) as Exported;
+  const [conversation] = json.conversations;
+  expect(conversation!.files).toEqual([expect.objectContaining({ id: fileId, kind: 'text', text: body })]);
+  expect(conversation!.messages[0]!.attachments).toEqual([{ fileId, name }]);
+  expect(conversation!.messages[1]!.attachments).toBeUndefined();
+
+  const md = await (await request.get(`/api/conversations/${id}/export?format=md`)).text();
+  expect(md).toContain(`## User\n\nAttached: ${name} (${conversation!.files![0]!.tokens} tokens)\n\nhi`);
+  expect(md).not.toContain('The middle line');
+
+  // The same conversation under new ids imports as a new one, with the same file (stored once).
+  const copy = {
+    ...conversation!,
+    id: `${id}-copy`,
+    currentLeafId: `${conversation!.currentLeafId}-copy`,
+    messages: conversation!.messages.map((m) => ({ ...m, id: `${m.id}-copy`, parentId: m.parentId && `${m.parentId}-copy` })),
+  };
+  const imported = await request.post('/api/import', {
+    data: JSON.stringify({ format: 'qwen-chat', version: 1, exportedAt: Date.now(), conversations: [copy] }),
+    headers: { 'content-type': 'application/json' },
+  });
+  expect(await imported.json()).toMatchObject({ imported: 1, skipped: 0, errors: [] });
+  const back = (await (await request.get(`/api/conversations/${id}-copy/export?format=json`)).json()) as Exported;
+  expect(back.conversations[0]!.files).toEqual(conversation!.files);
+  expect(back.conversations[0]!.messages[0]!.attachments).toEqual([{ fileId, name }]);
+});

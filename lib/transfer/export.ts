@@ -2,13 +2,44 @@ import 'server-only';
 import type { MessageRow } from '@/db/schema';
 import { exportPage, readConversationTree, type ExportCursor } from '@/db/transfer';
 import type { Db } from '@/db/types';
-import { EXPORT_FORMAT, EXPORT_VERSION, parentsFirst, type ExportedConversation, type ExportedMessage } from './format';
+import {
+  EXPORT_FORMAT,
+  EXPORT_VERSION,
+  parentsFirst,
+  type ExportedAttachment,
+  type ExportedConversation,
+  type ExportedFile,
+  type ExportedMessage,
+} from './format';
 
-/** One conversation in the export format, every branch included; undefined when there is no such id. */
+/**
+ * One conversation in the export format, every branch included, with the files attached in it
+ * (each once, its text included); undefined when there is no such id.
+ */
 export function exportConversation(db: Db, id: string): ExportedConversation | undefined {
   const tree = readConversationTree(db, id);
   if (!tree) return undefined;
   const c = tree.conversation;
+  const attachments = new Map<string, ExportedAttachment[]>();
+  for (const a of tree.attachments) {
+    const list = attachments.get(a.messageId);
+    if (list) list.push({ fileId: a.fileId, name: a.name });
+    else attachments.set(a.messageId, [{ fileId: a.fileId, name: a.name }]);
+  }
+  // Oldest first, then rearranged so parents precede children: the order depends only on the
+  // data, so export → import → export gives the same file.
+  const messages = parentsFirst(tree.messages.map((m) => toExportedMessage(m, attachments.get(m.id))));
+  // Files in the order the messages first use them (again a function of the data alone).
+  const byId = new Map(tree.files.map((f) => [f.id, f]));
+  const files: ExportedFile[] = [];
+  for (const m of messages) {
+    for (const a of m.attachments ?? []) {
+      const f = byId.get(a.fileId);
+      if (!f) continue;
+      byId.delete(a.fileId);
+      files.push({ id: f.id, kind: f.kind, mediaType: f.mediaType, sizeBytes: f.sizeBytes, tokens: f.tokens, pages: f.pages, text: f.text });
+    }
+  }
   return {
     id: c.id,
     title: c.title,
@@ -19,18 +50,19 @@ export function exportConversation(db: Db, id: string): ExportedConversation | u
     currentLeafId: c.currentLeafId,
     source: c.source,
     sourceId: c.sourceId,
-    // Oldest first, then rearranged so parents precede children: the order depends only on the
-    // data, so export → import → export gives the same file.
-    messages: parentsFirst(tree.messages.map(toExportedMessage)),
+    // Only when there are some: a conversation without attachments exports as it always did.
+    ...(files.length ? { files } : {}),
+    messages,
   };
 }
 
-function toExportedMessage(m: MessageRow): ExportedMessage {
+function toExportedMessage(m: MessageRow, attachments: ExportedAttachment[] | undefined): ExportedMessage {
   return {
     id: m.id,
     parentId: m.parentId,
     role: m.role,
     content: m.content,
+    ...(attachments?.length ? { attachments } : {}),
     status: m.status,
     error: m.error,
     model: m.model,
@@ -116,14 +148,33 @@ export function conversationMarkdown(conversation: ExportedConversation): string
     id = m.parentId;
   }
   path.reverse();
+  const tokensOf = new Map((conversation.files ?? []).map((f) => [f.id, f.tokens]));
   const out = [`# ${conversation.title}`, ''];
   for (const m of path) {
     out.push(`## ${ROLE_HEADING[m.role]}`, '');
+    // The attached documents by name (and size in tokens), never their text.
+    if (m.attachments?.length) {
+      const names = m.attachments.map((a) => {
+        const tokens = tokensOf.get(a.fileId);
+        return `${escapeMarkdown(a.name)}${tokens === undefined ? '' : ` (${tokens.toLocaleString('en-US')} token${tokens === 1 ? '' : 's'})`}`;
+      });
+      out.push(`Attached: ${names.join(', ')}`, '');
+    }
     const notes = [m.model && m.role === 'assistant' ? m.model : null, STATUS_NOTE[m.status]].filter(Boolean);
     if (notes.length) out.push(`*${notes.join(' · ')}*`, '');
-    out.push(m.content.trim() || '*(empty)*', '');
+    const content = m.content.trim();
+    // A message that is only its attachments needs no "(empty)".
+    if (content || !m.attachments?.length) out.push(content || '*(empty)*', '');
   }
   return `${out.join('\n').trimEnd()}\n`;
+}
+
+/**
+ * A file name as literal Markdown text: `*`, backticks, brackets and the like do not format it.
+ * An underscore inside a word (`my_notes.txt`) cannot, so it is left as it is.
+ */
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*[\]<>~]|(?<![\p{L}\p{N}])_|_(?![\p{L}\p{N}])/gu, (c) => `\\${c}`);
 }
 
 const ROLE_HEADING = { user: 'User', assistant: 'Assistant', system: 'System' } as const;

@@ -1,5 +1,7 @@
 import { z } from 'zod';
-import { MESSAGE_ROLES, MESSAGE_STATUSES, type MessageRole, type MessageStatus } from '@/db/schema';
+import { FILE_KINDS, MESSAGE_ROLES, MESSAGE_STATUSES, type FileKind, type MessageRole, type MessageStatus } from '@/db/schema';
+import { safeFileName } from '@/lib/attachments/file-name';
+import { estimateTokens } from '@/lib/chat/context-window';
 import { idSchema } from '@/lib/chat/ids';
 
 /**
@@ -11,10 +13,14 @@ import { idSchema } from '@/lib/chat/ids';
  * { "format": "qwen-chat", "version": 1, "exportedAt": 1700000000000,
  *   "conversations": [{ "id", "title", "createdAt", "updatedAt", "pinnedAt", "settings", "currentLeafId",
  *     "source", "sourceId",
- *     "messages": [{ "id", "parentId", "role", "content", "status", "error", "model",
+ *     "files": [{ "id", "kind", "mediaType", "sizeBytes", "tokens", "pages", "text" }],
+ *     "messages": [{ "id", "parentId", "role", "content", "attachments": [{ "fileId", "name" }], "status", "error", "model",
  *                    "promptTokens", "completionTokens", "cachedTokens", "contextOmitted", "createdAt", "updatedAt" }] }] }
  * ```
  *
+ * `files` (each attached file once, with its extracted text) and a message's `attachments` (in
+ * order) are there only when the conversation has attachments: a file without them is exactly
+ * what version 1 was before attachments existed, and a reader that does not know them skips them.
  * Messages are listed parents first. `format`, `version` and `exportedAt` come before
  * `conversations`, so a reader can tell what it has before the (possibly huge) array starts.
  */
@@ -26,6 +32,8 @@ export type ExportedMessage = {
   parentId: string | null;
   role: MessageRole;
   content: string;
+  /** The files attached to this (user) message, in order; absent when there are none. */
+  attachments?: ExportedAttachment[];
   status: MessageStatus;
   error: string | null;
   model: string | null;
@@ -36,6 +44,24 @@ export type ExportedMessage = {
   contextOmitted: number | null;
   createdAt: number;
   updatedAt: number;
+};
+
+/** A file attached to a message: which content (`ExportedFile.id`), under which name. */
+export type ExportedAttachment = { fileId: string; name: string };
+
+/**
+ * An attached file's content as stored: its extracted text, not the original bytes. `id` is the
+ * SHA-256 (hex) of the bytes that were uploaded, so the same file is one row wherever it is used.
+ */
+export type ExportedFile = {
+  id: string;
+  kind: FileKind;
+  mediaType: string;
+  sizeBytes: number;
+  /** Estimated tokens of `text`; an import recomputes it rather than trusting the file. */
+  tokens: number;
+  pages: number | null;
+  text: string;
 };
 
 export type ExportedConversation = {
@@ -49,6 +75,8 @@ export type ExportedConversation = {
   /** Where the conversation was imported from ('chatgpt') and its id there; null for chats made here. */
   source: string | null;
   sourceId: string | null;
+  /** Every file attached in the conversation, once each; absent when there are none. */
+  files?: ExportedFile[];
   messages: ExportedMessage[];
 };
 
@@ -66,11 +94,48 @@ const nullableText = (max: number) => z.string().max(max).nullable().default(nul
 /** Titles the app writes are at most 200 characters; longer imported ones are cut. */
 export const MAX_TITLE_CHARS = 200;
 
+/** A file id: 64 hex digits (the SHA-256 of the file's bytes), stored in lower case. */
+const fileId = z
+  .string()
+  .regex(/^[0-9a-f]{64}$/i, 'must be 64 hexadecimal characters (the SHA-256 of the file)')
+  .transform((id) => id.toLowerCase());
+
+/** At most this many attachments on one message (as many as a chat request may send: lib/chat/turn.ts). */
+export const MAX_ATTACHMENTS_PER_MESSAGE = 500;
+
+export const exportedAttachmentSchema = z.object({
+  fileId,
+  // Names are cleaned as an upload's are (no controls or bidi tricks, at most 180 characters).
+  name: z.string().max(10_000).transform((name) => safeFileName(name)),
+});
+
+export const exportedFileSchema = z
+  .object({
+    id: fileId,
+    kind: z.enum(FILE_KINDS),
+    mediaType: z.string().min(1).max(200),
+    sizeBytes: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+    // Read but not trusted: recomputed from the text below.
+    tokens: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER).nullable().optional(),
+    pages: tokens,
+    text: z.string(),
+  })
+  .transform((f): ExportedFile => ({
+    id: f.id,
+    kind: f.kind,
+    mediaType: f.mediaType,
+    sizeBytes: f.sizeBytes,
+    tokens: estimateTokens(f.text),
+    pages: f.pages,
+    text: f.text,
+  }));
+
 export const exportedMessageSchema = z.object({
   id: idSchema,
   parentId: idSchema.nullable().default(null),
   role: z.enum(MESSAGE_ROLES),
   content: z.string(),
+  attachments: z.array(exportedAttachmentSchema).max(MAX_ATTACHMENTS_PER_MESSAGE).optional(),
   status: z.enum(MESSAGE_STATUSES).default('complete'),
   error: nullableText(10_000),
   model: nullableText(200),
@@ -93,6 +158,7 @@ export const exportedConversationSchema = z
     currentLeafId: idSchema.nullable().default(null),
     source: z.string().min(1).max(64).nullable().default(null),
     sourceId: z.string().min(1).max(200).nullable().default(null),
+    files: z.array(exportedFileSchema).optional(),
     messages: z.array(exportedMessageSchema),
   })
   .superRefine((c, ctx) => {
@@ -112,13 +178,41 @@ export const exportedConversationSchema = z
     if ((c.source === null) !== (c.sourceId === null)) {
       ctx.addIssue({ code: 'custom', path: ['source'], message: 'source and sourceId go together' });
     }
+    const fileIds = new Set<string>();
+    for (const f of c.files ?? []) {
+      if (fileIds.has(f.id)) ctx.addIssue({ code: 'custom', path: ['files'], message: `file ${f.id} appears twice` });
+      fileIds.add(f.id);
+    }
+    for (const m of c.messages) {
+      for (const a of m.attachments ?? []) {
+        if (!fileIds.has(a.fileId)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['messages'],
+            message: `message ${m.id} has an attachment (${a.name}) whose file (${a.fileId}) is not in the conversation's files`,
+          });
+          return;
+        }
+      }
+    }
   })
   .transform((c): ExportedConversation => {
     const title = c.title.replace(/\s+/g, ' ').trim();
+    const { files, ...rest } = c;
+    // Only the files some message uses: one that nothing refers to would be stored for nothing.
+    const used = new Set(c.messages.flatMap((m) => (m.attachments ?? []).map((a) => a.fileId)));
+    const kept = (files ?? []).filter((f) => used.has(f.id));
     return {
-      ...c,
+      ...rest,
       title: title ? [...title].slice(0, MAX_TITLE_CHARS).join('') : 'Untitled',
-      messages: parentsFirst(c.messages.map((m) => ({ ...m, updatedAt: m.updatedAt ?? m.createdAt }))),
+      ...(kept.length ? { files: kept } : {}),
+      messages: parentsFirst(
+        c.messages.map(({ attachments, ...m }) => ({
+          ...m,
+          ...(attachments?.length ? { attachments } : {}),
+          updatedAt: m.updatedAt ?? m.createdAt,
+        })),
+      ),
     };
   });
 

@@ -135,9 +135,17 @@ export class Importer {
   }
 
   private store(conversation: ExportedConversation, label: string, file?: string): boolean {
-    const { messages, ...row } = conversation;
+    const { messages, files, ...row } = conversation;
+    const rows = messages.map(({ attachments: _, ...m }) => m);
+    // Files and attachments go in the conversation's transaction: all of it is stored, or none.
+    // (Their tokens were recomputed from the text when the conversation was read.)
+    const attached = {
+      files: files ?? [],
+      attachments: messages.flatMap((m) => (m.attachments?.length ? [{ messageId: m.id, list: m.attachments }] : [])),
+      now: this.now(),
+    };
     try {
-      const outcome = insertImportedConversation(this.db, row, messages);
+      const outcome = insertImportedConversation(this.db, row, rows, attached);
       if (outcome === 'exists') {
         this.report.skipped++;
         return false;

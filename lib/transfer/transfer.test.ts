@@ -1,12 +1,15 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
 import yazl from 'yazl';
 import type { DB } from '@/db/client';
 import { getConversation, updateConversation } from '@/db/conversations';
+import { getConversationAttachments, storeFile, type NewFile } from '@/db/files';
 import { beginTurn, finishReply, getActivePath, selectBranch } from '@/db/messages';
-import { messages as messagesTable, conversations as conversationsTable } from '@/db/schema';
+import { messages as messagesTable, conversations as conversationsTable, files as filesTable, messageFiles as messageFilesTable } from '@/db/schema';
 import { ApiError } from '@/lib/api/errors';
+import { estimateTokens } from '@/lib/chat/context-window';
 import { parseConfig } from '@/lib/config';
 import { createSessionToken, SESSION_COOKIE, sessionKey } from '@/lib/security/session';
 import { openTestDb } from '@/lib/testing/test-db';
@@ -77,6 +80,51 @@ function seed(target: DB): void {
   beginTurn(target, { conversationId: 'conv-b', title: '长城', user: { id: 'b1', content: '你好，长城有多长？' }, assistantId: 'b2', model: 'qwen-turbo', now: T0 + 10_000 });
   finishReply(target, 'b2', { content: '两万多公里。🧱', status: 'complete' }, T0 + 10_100);
 }
+
+/** A file as an upload stores it: the id is the hash of its bytes, tokens the estimate of its text. */
+function newFile(bytes: string, file: { kind: NewFile['kind']; mediaType: string; text: string; pages?: number | null }): NewFile {
+  return { id: createHash('sha256').update(bytes).digest('hex'), sizeBytes: Buffer.byteLength(bytes), tokens: estimateTokens(file.text), ...file };
+}
+const REPORT = newFile('%PDF-1.7 report', { kind: 'pdf', mediaType: 'application/pdf', text: 'Quarterly report.\n\nRevenue grew.', pages: 3 });
+const NOTES = newFile('notes: 长城 🧱', { kind: 'text', mediaType: 'text/plain', text: 'notes: 长城 🧱' });
+
+/**
+ * Conversations with attachments: "Files" has the same PDF on two messages (under two names)
+ * and two files on one message; "More files" shares NOTES with it.
+ */
+function seedAttachments(target: DB): void {
+  storeFile(target, REPORT, T0);
+  storeFile(target, NOTES, T0);
+  beginTurn(target, {
+    conversationId: 'conv-f',
+    title: 'Files',
+    user: { id: 'f1', content: 'Summarise these.', attachments: [{ fileId: REPORT.id, name: 'report.pdf' }, { fileId: NOTES.id, name: 'notes.txt' }] },
+    assistantId: 'f2',
+    model: 'qwen-turbo',
+    now: T0 + 20_000,
+  });
+  finishReply(target, 'f2', { content: 'Revenue grew; the notes mention the Great Wall.', status: 'complete' }, T0 + 20_100);
+  beginTurn(target, {
+    conversationId: 'conv-f',
+    title: '',
+    user: { id: 'f3', content: '', attachments: [{ fileId: REPORT.id, name: 'report (copy).pdf' }] },
+    assistantId: 'f4',
+    model: 'qwen-turbo',
+    now: T0 + 21_000,
+  });
+  finishReply(target, 'f4', { content: 'The same report again.', status: 'complete' }, T0 + 21_100);
+  beginTurn(target, {
+    conversationId: 'conv-g',
+    title: 'More files',
+    user: { id: 'g1', content: 'And these?', attachments: [{ fileId: NOTES.id, name: 'my_notes.txt' }] },
+    assistantId: 'g2',
+    model: 'qwen-turbo',
+    now: T0 + 30_000,
+  });
+  finishReply(target, 'g2', { content: 'Notes.', status: 'complete' }, T0 + 30_100);
+}
+
+const exportedFile = ({ id, kind, mediaType, sizeBytes, tokens, pages, text }: NewFile) => ({ id, kind, mediaType, sizeBytes, tokens, pages: pages ?? null, text });
 
 describe('export', () => {
   it('a conversation: every message of every branch, parents first, with all fields', () => {
@@ -191,17 +239,28 @@ describe('export', () => {
 });
 
 describe('round trip of our format', () => {
-  it('export → import into a fresh database → export: identical, ids, branches, usage and times included', async () => {
+  it('export → import into a fresh database → export: identical, ids, branches, usage, times and attachments included', async () => {
     seed(db);
+    seedAttachments(db);
     const first = await text(exportAllStream(db, T0));
     const fresh = openTestDb();
     const report = await importBytes(fresh, first, 'export.json', 7); // tiny chunks: every boundary
-    expect(report).toMatchObject({ imported: 2, skipped: 0, errors: [] });
+    expect(report).toMatchObject({ imported: 4, skipped: 0, errors: [] });
     const second = await text(exportAllStream(fresh, T0));
     expect(second).toBe(first);
     // And the app sees the same chat.
     const leaf = getConversation(fresh, 'conv-a')!.currentLeafId;
     expect(getActivePath(fresh, leaf).map((m) => m.id)).toEqual(['u1', 'a1', 'u2', 'a2']);
+    // Each file once, though it is in two conversations and on two messages of one.
+    expect(fresh.select().from(filesTable).all().map(({ createdAt: _, ...f }) => f)).toEqual(
+      expect.arrayContaining([expect.objectContaining(exportedFile(REPORT)), expect.objectContaining(exportedFile(NOTES))]),
+    );
+    expect(fresh.select().from(filesTable).all()).toHaveLength(2);
+    expect(fresh.select().from(messageFilesTable).all()).toHaveLength(4);
+    expect(getConversationAttachments(fresh, 'conv-f').get('f1')!.map((a) => [a.name, a.id, a.tokens])).toEqual([
+      ['report.pdf', REPORT.id, REPORT.tokens],
+      ['notes.txt', NOTES.id, NOTES.tokens],
+    ]);
   });
 
   it('a single-conversation JSON export imports too', async () => {
@@ -274,6 +333,177 @@ describe('round trip of our format', () => {
     ]);
     // Omitted optional fields take their defaults.
     expect(exportConversation(db, 'ok')!.messages[0]).toMatchObject({ status: 'complete', model: null, updatedAt: T0 });
+  });
+});
+
+describe('attachments in the export', () => {
+  it('a conversation lists each file it uses once, in the order first used; each message its attachments in order', () => {
+    seedAttachments(db);
+    const c = exportConversation(db, 'conv-f')!;
+    expect(c.files).toEqual([exportedFile(REPORT), exportedFile(NOTES)]);
+    expect(c.messages.map((m) => [m.id, m.attachments])).toEqual([
+      ['f1', [{ fileId: REPORT.id, name: 'report.pdf' }, { fileId: NOTES.id, name: 'notes.txt' }]],
+      ['f2', undefined],
+      ['f3', [{ fileId: REPORT.id, name: 'report (copy).pdf' }]],
+      ['f4', undefined],
+    ]);
+    expect(exportConversation(db, 'conv-g')!.files).toEqual([exportedFile(NOTES)]);
+    // No attachments: the fields are not there at all, as before attachments existed.
+    seed(db);
+    const json = exportConversationJson(exportConversation(db, 'conv-a')!, T0);
+    expect(json).not.toMatch(/"files"|"attachments"/);
+  });
+
+  it('Markdown names the attachments under the user message heading, with their tokens, not their text', () => {
+    seedAttachments(db);
+    const md = conversationMarkdown(exportConversation(db, 'conv-f')!);
+    expect(md).toContain(
+      [
+        '## User',
+        '',
+        `Attached: report.pdf (${REPORT.tokens.toLocaleString('en-US')} tokens), notes.txt (${NOTES.tokens} tokens)`,
+        '',
+        'Summarise these.',
+        '',
+        '## Assistant',
+      ].join('\n'),
+    );
+    // A message that is only attachments: no "(empty)".
+    expect(md).toContain(`## User\n\nAttached: report (copy).pdf (${REPORT.tokens} tokens)\n\n## Assistant`);
+    expect(md).not.toContain('Revenue grew.');
+    expect(md).not.toContain('长城');
+    expect(conversationMarkdown(exportConversation(db, 'conv-g')!)).toContain('Attached: my_notes.txt (');
+    const odd = conversationMarkdown({
+      ...exportConversation(db, 'conv-g')!,
+      messages: exportConversation(db, 'conv-g')!.messages.map((m) => (m.attachments ? { ...m, attachments: [{ fileId: NOTES.id, name: '*bold* [x](y) _a_.txt' }] } : m)),
+    });
+    expect(odd).toContain('Attached: \\*bold\\* \\[x\\](y) \\_a\\_.txt (');
+  });
+});
+
+describe('attachments in the import', () => {
+  async function exported(target: DB): Promise<ExportFile> {
+    return JSON.parse(await text(exportAllStream(target, T0))) as ExportFile;
+  }
+
+  it('tokens are recomputed from the text, not taken from the file; ids are lower-cased; names cleaned', async () => {
+    seedAttachments(db);
+    const file = await exported(db);
+    const f = file.conversations.find((c) => c.id === 'conv-f')!;
+    f.files![0]!.tokens = 999_999;
+    f.files![1]!.id = NOTES.id.toUpperCase();
+    f.messages[0]!.attachments![1]!.fileId = NOTES.id.toUpperCase();
+    f.messages[0]!.attachments![1]!.name = 'dir/\u202enotes\n.txt';
+    const fresh = openTestDb();
+    expect(await importBytes(fresh, JSON.stringify(file))).toMatchObject({ imported: 2, errors: [] });
+    expect(fresh.select().from(filesTable).all().map((r) => [r.id, r.tokens])).toEqual(
+      expect.arrayContaining([
+        [REPORT.id, estimateTokens(REPORT.text)],
+        [NOTES.id, estimateTokens(NOTES.text)],
+      ]),
+    );
+    expect(getConversationAttachments(fresh, 'conv-f').get('f1')!.map((a) => [a.id, a.name])).toEqual([
+      [REPORT.id, 'report.pdf'],
+      [NOTES.id, 'notes .txt'],
+    ]);
+  });
+
+  it('an attachment whose file is not in `files` → that conversation is an error and nothing of it is stored; the others import', async () => {
+    seed(db);
+    seedAttachments(db);
+    const file = await exported(db);
+    const f = file.conversations.find((c) => c.id === 'conv-f')!;
+    f.files = f.files!.filter((x) => x.id !== NOTES.id);
+    const fresh = openTestDb();
+    const report = await importBytes(fresh, JSON.stringify(file));
+    expect(report.imported).toBe(3);
+    expect(report.errors).toEqual([
+      { conversation: 'Files', reason: expect.stringMatching(/^messages: message f1 has an attachment \(notes\.txt\) whose file \([0-9a-f]{64}\) is not in/), file: 'file.json' },
+    ]);
+    expect(getConversation(fresh, 'conv-f')).toBeUndefined();
+    expect(getConversation(fresh, 'conv-g')).toBeDefined();
+    // REPORT was only in the refused conversation; NOTES came with conv-g.
+    expect(fresh.select({ id: filesTable.id }).from(filesTable).all()).toEqual([{ id: NOTES.id }]);
+  });
+
+  it('files in a conversation that cannot be stored are rolled back with it', async () => {
+    seedAttachments(db);
+    const file = await exported(db);
+    const fresh = openTestDb();
+    // A message id of conv-f is already used here by another conversation.
+    beginTurn(fresh, { conversationId: 'other', title: 'Other', user: { id: 'f3', content: 'taken' }, assistantId: 'o2', model: 'm', now: T0 });
+    const report = await importBytes(fresh, JSON.stringify(file));
+    expect(report.imported).toBe(1);
+    expect(report.errors).toEqual([{ conversation: 'Files', reason: 'a message id in it is already used by another conversation', file: 'file.json' }]);
+    expect(fresh.select({ id: filesTable.id }).from(filesTable).all()).toEqual([{ id: NOTES.id }]);
+    expect(fresh.select().from(messageFilesTable).all()).toHaveLength(1);
+  });
+
+  it('bad files are errors: an id that is not 64 hex digits, an unknown kind, the same file twice', async () => {
+    seedAttachments(db);
+    const base = (await exported(db)).conversations.find((c) => c.id === 'conv-g')!;
+    const notes = base.files![0]!;
+    /** conv-g under another id (so its message ids are new too), with these files and attachments. */
+    const variant = (id: string, files: unknown, attachments = base.messages[0]!.attachments) => ({
+      ...base,
+      id,
+      title: id,
+      files,
+      currentLeafId: `${base.currentLeafId}-${id}`,
+      messages: base.messages.map((m) => ({
+        ...m,
+        id: `${m.id}-${id}`,
+        parentId: m.parentId && `${m.parentId}-${id}`,
+        ...(m.attachments ? { attachments } : {}),
+      })),
+    });
+    const shortId = notes.id.slice(0, 63);
+    const file = {
+      format: 'qwen-chat',
+      version: 1,
+      exportedAt: T0,
+      conversations: [
+        variant('short', [{ ...notes, id: shortId }], [{ fileId: shortId, name: 'n.txt' }]),
+        variant('kind', [{ ...notes, kind: 'exe' }]),
+        variant('twice', [notes, notes]),
+        variant('fine', [notes, { ...exportedFile(REPORT) }]), // REPORT is attached to nothing here: not stored
+      ],
+    };
+    const fresh = openTestDb();
+    const report = await importBytes(fresh, JSON.stringify(file));
+    expect(report.errors.map((e) => [e.conversation, e.reason])).toEqual([
+      ['short', expect.stringMatching(/^files\.0\.id: must be 64 hexadecimal characters/)],
+      ['kind', expect.stringMatching(/^files\.0\.kind: /)],
+      ['twice', expect.stringMatching(/^files: file [0-9a-f]{64} appears twice/)],
+    ]);
+    expect(report.imported).toBe(1);
+    expect(fresh.select({ id: filesTable.id }).from(filesTable).all()).toEqual([{ id: NOTES.id }]);
+    expect(exportConversation(fresh, 'fine')!.files).toEqual([exportedFile(NOTES)]);
+  });
+
+  it('a version 1 export made before attachments existed imports, and exports back byte for byte', async () => {
+    // Exactly what the exporter wrote before `files` and `attachments` were added.
+    const old =
+      '{"format":"qwen-chat","version":1,"exportedAt":1700000000000,"conversations":[\n' +
+      JSON.stringify({
+        id: 'old-chat',
+        title: 'Before attachments',
+        createdAt: T0,
+        updatedAt: T0 + 100,
+        pinnedAt: null,
+        settings: null,
+        currentLeafId: 'o2',
+        source: null,
+        sourceId: null,
+        messages: [
+          { id: 'o1', parentId: null, role: 'user', content: 'Hello', status: 'complete', error: null, model: null, promptTokens: null, completionTokens: null, cachedTokens: null, contextOmitted: null, createdAt: T0, updatedAt: T0 },
+          { id: 'o2', parentId: 'o1', role: 'assistant', content: 'Hi!', status: 'complete', error: null, model: 'qwen-turbo', promptTokens: 5, completionTokens: 2, cachedTokens: 0, contextOmitted: null, createdAt: T0 + 1, updatedAt: T0 + 100 },
+        ],
+      }) +
+      '\n]}\n';
+    expect(await importBytes(db, old)).toMatchObject({ imported: 1, skipped: 0, errors: [] });
+    expect(db.select().from(filesTable).all()).toEqual([]);
+    expect(exportConversationJson(exportConversation(db, 'old-chat')!, T0)).toBe(old);
   });
 });
 
