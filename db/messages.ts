@@ -90,7 +90,8 @@ export type BeginTurnInput = {
   /** Parent of the new assistant reply when user is null (a regeneration). */
   regenerateFrom?: string;
   assistantId: string;
-  model: string;
+  /** The model the reply is asked of, or how to choose it from the conversation's stored settings. */
+  model: string | ((settings: Record<string, unknown> | null) => string);
   now: number;
 };
 
@@ -155,7 +156,7 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
         role: 'assistant',
         content: '',
         status: 'streaming',
-        model: input.model,
+        model: typeof input.model === 'string' ? input.model : input.model(existing ? (existing.settings ?? null) : (input.settings ?? null)),
         // +1 keeps the reply after its prompt when both land in the same millisecond.
         createdAt: input.now + 1,
         updatedAt: input.now + 1,
@@ -294,4 +295,22 @@ export function getUsageTotals(db: Db, conversationId: string): { promptTokens: 
     .where(eq(messages.conversationId, conversationId))
     .get();
   return row ?? { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+}
+
+/** The same, by the model each reply came from: each is priced at its own model's rates. */
+export function getUsageByModel(
+  db: Db,
+  conversationId: string,
+): { model: string | null; promptTokens: number; completionTokens: number; cachedTokens: number }[] {
+  return db
+    .select({
+      model: messages.model,
+      promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
+      completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
+      cachedTokens: sql<number>`coalesce(sum(${messages.cachedTokens}), 0)`,
+    })
+    .from(messages)
+    .where(and(eq(messages.conversationId, conversationId), eq(messages.role, 'assistant')))
+    .groupBy(messages.model)
+    .all();
 }

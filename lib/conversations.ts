@@ -9,11 +9,12 @@ import {
   type ConversationSummary as ConversationRowSummary,
   type PageCursor,
 } from '@/db/conversations';
-import { getActivePath, getActivePathPage, getBranchInfo, getMessage, getUsageTotals, selectBranch } from '@/db/messages';
+import { getActivePath, getActivePathPage, getBranchInfo, getMessage, getUsageByModel, selectBranch } from '@/db/messages';
 import type { DB } from '@/db/client';
 import { ApiError } from '@/lib/api/errors';
 import type { AppConfig } from '@/lib/config';
-import { estimateCost, type UsageTotals } from '@/lib/cost';
+import { cacheSaving, estimateCost, type UsageTotals } from '@/lib/cost';
+import { pricesForModel } from '@/lib/chat/models';
 import { activeGeneration } from '@/lib/chat/generation';
 import { idSchema } from '@/lib/chat/ids';
 import {
@@ -23,8 +24,10 @@ import {
   settingsPatchSchema,
   type ConversationSettings,
 } from '@/lib/chat/settings';
-import { buildUpstreamRequest, contextBudget, defaultSettings } from '@/lib/chat/turn';
-import { toUIMessage, type ChatUIMessage } from '@/lib/chat/ui-message';
+import { buildUpstreamRequest, contextBudget, defaultSettings, projectPrompt, type PromptDocument } from '@/lib/chat/turn';
+import { toUIMessage, type AttachmentInfo, type ChatUIMessage } from '@/lib/chat/ui-message';
+import { conversationFileIds, deleteUnreferencedFiles, getMessageAttachments, type Attachment } from '@/db/files';
+import { getProject } from '@/db/projects';
 
 export const listQuerySchema = z.object({
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -38,12 +41,20 @@ const titleSchema = z
 
 export const renameSchema = z.object({ title: titleSchema });
 
-/** PATCH /api/conversations/:id — any of: a new title, pinned or not, a change to the settings. */
+/**
+ * PATCH /api/conversations/:id — any of: a new title, pinned or not, a change to the settings, the
+ * project it belongs to (null: none).
+ */
 export const updateSchema = z
-  .object({ title: titleSchema.optional(), pinned: z.boolean().optional(), settings: settingsPatchSchema.optional() })
+  .object({
+    title: titleSchema.optional(),
+    pinned: z.boolean().optional(),
+    settings: settingsPatchSchema.optional(),
+    projectId: idSchema.nullable().optional(),
+  })
   .strict()
-  .refine((u) => u.title !== undefined || u.pinned !== undefined || u.settings !== undefined, {
-    message: 'nothing to change: send title, pinned or settings',
+  .refine((u) => u.title !== undefined || u.pinned !== undefined || u.settings !== undefined || u.projectId !== undefined, {
+    message: 'nothing to change: send title, pinned, settings or projectId',
   });
 
 export { idSchema as conversationIdSchema };
@@ -90,14 +101,27 @@ export type ConversationDetail = ConversationSummary & {
   /** More, older messages precede these: GET /api/conversations/:id/messages?before=<first id>. */
   hasOlder: boolean;
   generating: boolean;
+  projectId: string | null;
+  project: { id: string; name: string } | null;
   /** The conversation's own settings, and the server defaults they override. */
   settings: ConversationSettings;
   defaults: ConversationSettings;
   /** Every reply's tokens, all versions included, and what they cost at the configured prices. */
-  usage: UsageTotals & { costUsd: number };
+  usage: UsageTotals & { costUsd: number; cacheSavedUsd: number };
   /** How the next request fits the context window. */
-  context: { tokens: number; budget: number; window: number; omitted: number };
+  context: ContextInfo;
 };
+
+/** How the next request fits the context window; fixedTokens is what it carries whatever the history. */
+export type ContextInfo = { tokens: number; budget: number; window: number; omitted: number; fixedTokens: number };
+
+/** The context of a new chat (in a project, with its instructions and files) before its first message. */
+export function newChatContext(db: DB, config: AppConfig, projectId?: string): ContextInfo {
+  const settings = defaultSettings(config);
+  const project = projectId ? projectPrompt(db, projectId) : undefined;
+  const fixed = buildUpstreamRequest([], settings, config, { project }).tokens;
+  return { tokens: fixed, budget: contextBudget(settings, config), window: config.CONTEXT_WINDOW_TOKENS, omitted: 0, fixedTokens: fixed };
+}
 
 export function loadConversation(
   db: DB,
@@ -119,26 +143,62 @@ export function loadConversation(
   const at = include ? path.findIndex((m) => m.id === include) : -1;
   const page = path.slice(at >= 0 ? Math.max(0, Math.min(path.length - pageSize, at - 10)) : -pageSize);
   const branches = getBranchInfo(db, id, page);
+  const attached = getMessageAttachments(
+    db,
+    path.filter((m) => m.role === 'user').map((m) => m.id),
+  );
   const own = readStoredSettings(conversation.settings);
   const defaults = defaultSettings(config);
   const settings = effectiveSettings(defaults, own);
-  const next = buildUpstreamRequest(path, settings, config);
-  const usage = getUsageTotals(db, id);
+  const projectRow = conversation.projectId ? getProject(db, conversation.projectId) : undefined;
+  const project = projectRow ? projectPrompt(db, projectRow.id) : undefined;
+  const next = buildUpstreamRequest(
+    path.map((m) => withDocuments(m, attached.get(m.id))),
+    settings,
+    config,
+    { project },
+  );
+  const byModel = getUsageByModel(db, id);
+  const usage = totalUsage(byModel);
+  // Each reply is priced at its own model's rates; what the cache saved likewise.
+  const costUsd = byModel.reduce((sum, u) => sum + estimateCost(u, pricesForModel(config, u.model)), 0);
+  const cacheSavedUsd = byModel.reduce((sum, u) => sum + cacheSaving(u.cachedTokens, pricesForModel(config, u.model)), 0);
   return {
     ...summary(conversation),
-    messages: page.map((m) => toUIMessage(m, branches.get(m.id))),
+    messages: page.map((m) => toUIMessage(m, branches.get(m.id), attachmentInfo(attached.get(m.id)))),
+    projectId: conversation.projectId,
+    project: projectRow ? { id: projectRow.id, name: projectRow.name } : null,
     hasOlder: page.length < path.length,
     generating: activeGeneration(id) !== undefined,
     settings: own,
     defaults,
-    usage: { ...usage, costUsd: estimateCost(usage, pricesOf(config)) },
+    usage: { ...usage, costUsd, cacheSavedUsd },
     context: {
       tokens: next.tokens,
       budget: contextBudget(settings, config),
       window: config.CONTEXT_WINDOW_TOKENS,
       omitted: next.omitted,
+      fixedTokens: buildUpstreamRequest([], settings, config, { project }).tokens,
     },
   };
+}
+
+function withDocuments<M extends object>(message: M, files: Attachment[] | undefined): M & { documents?: PromptDocument[] } {
+  return files ? { ...message, documents: files.map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })) } : message;
+}
+
+function attachmentInfo(files: Attachment[] | undefined): AttachmentInfo[] | undefined {
+  return files?.map((f) => ({ id: f.id, name: f.name, kind: f.kind, sizeBytes: f.sizeBytes, tokens: f.tokens, pages: f.pages }));
+}
+
+function totalUsage(rows: UsageTotals[]): UsageTotals {
+  const total = { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
+  for (const r of rows) {
+    total.promptTokens += r.promptTokens;
+    total.completionTokens += r.completionTokens;
+    total.cachedTokens += r.cachedTokens;
+  }
+  return total;
 }
 
 export function pricesOf(config: AppConfig) {
@@ -161,7 +221,14 @@ export function loadOlderMessages(
   if (!anchor || anchor.conversationId !== id) throw new ApiError('not_found', 'No message with that id in this conversation.');
   const page = getActivePathPage(db, anchor.parentId, query.limit);
   const branches = getBranchInfo(db, id, page.messages);
-  return { messages: page.messages.map((m) => toUIMessage(m, branches.get(m.id))), hasOlder: page.hasOlder };
+  const attached = getMessageAttachments(
+    db,
+    page.messages.filter((m) => m.role === 'user').map((m) => m.id),
+  );
+  return {
+    messages: page.messages.map((m) => toUIMessage(m, branches.get(m.id), attachmentInfo(attached.get(m.id)))),
+    hasOlder: page.hasOlder,
+  };
 }
 
 export function requireConversation(
@@ -175,9 +242,14 @@ export function requireConversation(
   return found;
 }
 
-export function update(db: DB, id: string, change: z.infer<typeof updateSchema>): ConversationSummary & { settings: ConversationSettings } {
+export function update(
+  db: DB,
+  id: string,
+  change: z.infer<typeof updateSchema>,
+): ConversationSummary & { settings: ConversationSettings; projectId: string | null } {
   const current = getConversation(db, id);
   if (!current) throw new ApiError('not_found', 'No conversation with that id.');
+  if (change.projectId && !getProject(db, change.projectId)) throw new ApiError('not_found', 'No project with that id.');
   let settings: ConversationSettings | undefined;
   if (change.settings) {
     try {
@@ -190,8 +262,9 @@ export function update(db: DB, id: string, change: z.infer<typeof updateSchema>)
     ...(change.title !== undefined ? { title: change.title } : {}),
     ...(change.pinned !== undefined ? { pinnedAt: change.pinned ? Date.now() : null } : {}),
     ...(settings ? { settings } : {}),
+    ...(change.projectId !== undefined ? { projectId: change.projectId } : {}),
   })!;
-  return { ...summary(row), settings: readStoredSettings(row.settings) };
+  return { ...summary(row), projectId: row.projectId, settings: readStoredSettings(row.settings) };
 }
 
 /** Shows another version of a message: the branch through it becomes the active one. */
@@ -205,5 +278,8 @@ export function switchBranch(db: DB, config: AppConfig, id: string, messageId: s
 export function remove(db: DB, id: string): void {
   // Stop a reply still being written, so it does not try to store itself into a deleted conversation.
   activeGeneration(id)?.stop();
+  const fileIds = conversationFileIds(db, id);
   if (!deleteConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
+  // Its files go with it, unless another message or a project still has them.
+  deleteUnreferencedFiles(db, { ids: fileIds });
 }

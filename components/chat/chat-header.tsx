@@ -3,12 +3,11 @@
 import { DrawerButton } from '@/components/sidebar/drawer';
 import { ThemeSelect } from '@/components/theme/theme-select';
 import Link from 'next/link';
-import { useContext } from 'react';
-import { cacheSaving, formatUsd } from '@/lib/cost';
-import { PricesContext } from './message';
+import type { ReactNode } from 'react';
+import { formatUsd } from '@/lib/cost';
 
 export type ConversationInfo = {
-  usage: { promptTokens: number; completionTokens: number; cachedTokens: number; costUsd: number };
+  usage: { promptTokens: number; completionTokens: number; cachedTokens: number; costUsd: number; cacheSavedUsd: number };
   context: {
     tokens: number;
     budget: number;
@@ -27,6 +26,7 @@ export function ChatHeader({
   context,
   draftTokens = 0,
   project,
+  model,
   onOpenSettings,
   hasSettings,
 }: {
@@ -36,14 +36,15 @@ export function ChatHeader({
   /** Tokens of the message being written, files included: shown in the gauge before Send. */
   draftTokens?: number;
   project?: { id: string; name: string };
+  /** The model picker. */
+  model?: ReactNode;
   onOpenSettings(): void;
   hasSettings: boolean;
 }) {
-  const prices = useContext(PricesContext);
   const next = context ? context.tokens + draftTokens : 0;
   const share = context ? Math.min(1, next / context.window) : 0;
   const total = info ? info.usage.promptTokens + info.usage.completionTokens : 0;
-  const saved = info && prices && info.usage.cachedTokens ? cacheSaving(info.usage.cachedTokens, prices) : 0;
+  const saved = info?.usage.cacheSavedUsd ?? 0;
   return (
     <header className="flex min-h-11 items-center justify-end gap-2 border-b border-border px-3 py-1.5 text-xs text-muted-foreground sm:gap-3 sm:px-4">
       <DrawerButton />
@@ -82,6 +83,7 @@ export function ChatHeader({
           {context.omitted ? <span data-testid="context-next-omitted">· {context.omitted} left out</span> : null}
         </span>
       ) : null}
+      {model}
       <ThemeSelect />
       <button
         type="button"

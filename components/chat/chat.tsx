@@ -22,6 +22,7 @@ import type { Prices } from '@/lib/cost';
 import type { AttachmentInfo } from '@/lib/chat/ui-message';
 import { MessageList, type MessageListHandle } from './message-list';
 import { SettingsDialog } from './settings-dialog';
+import { ModelPicker } from './model-picker';
 import { ThinkingIndicator } from './thinking';
 import { useScrollToMessage } from './use-scroll-to-message';
 import { useStickToBottom } from './use-stick-to-bottom';
@@ -47,7 +48,10 @@ export type ChatProps = {
   /** How a request fits the context before anything is sent: for a new chat, which has no info yet. */
   context?: ConversationInfo['context'];
   attachmentLimits: AttachmentLimits;
-  prices: Prices;
+  /** CHAT_MODEL: what a conversation that has not chosen one talks to. */
+  defaultModel: string;
+  /** USD per million tokens, by model (the default model's are the configured prices). */
+  prices: Record<string, Prices>;
 };
 
 type Detail = ConversationInfo & {
@@ -66,6 +70,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [hasOlder, setHasOlder] = useState(props.hasOlder ?? false);
   const [dragging, setDragging] = useState(false);
+  /** Messages sent while a reply was being written: each goes when the one before it has ended. */
+  const [queued, setQueued] = useState<QueuedMessage[]>([]);
   /** Tokens the message being written adds (its text and files): the gauge shows them before Send. */
   const [draftTokens, setDraftTokens] = useState(0);
   /** A finished reply's text, for screen readers: announced once, never token by token. */
@@ -319,6 +325,25 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     return () => clearTimeout(timer);
   }, [busy, status]);
 
+  /** From the composer: sent now, or queued while a reply is being written. */
+  function submit(text: string, attachments: AttachmentInfo[]) {
+    if (busy) {
+      setQueued((current) => [...current, { key: `q${Date.now()}-${current.length}`, text, attachments }]);
+      return;
+    }
+    send(text, attachments);
+  }
+
+  // A reply has ended: the next queued message goes. After a failure it waits (the alert offers
+  // Retry; the queued message offers Send now).
+  useEffect(() => {
+    if (status !== 'ready' || queued.length === 0) return;
+    const [next, ...rest] = queued;
+    setQueued(rest);
+    send(next!.text, next!.attachments);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [status, queued]);
+
   function send(text: string, attachments: AttachmentInfo[] = []) {
     if (!created.current) {
       created.current = true;
@@ -374,7 +399,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
 
   async function saveSettings(next: ConversationSettings) {
     if (!created.current) {
-      setSettings(next); // sent with the first message
+      // Sent with the first message; the model is chosen in the header, not in this dialog.
+      setSettings(settings.model ? { ...next, model: settings.model } : next);
       return;
     }
     const patch = Object.fromEntries(
@@ -392,6 +418,22 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     setSettings(((await res.json()) as { settings: ConversationSettings }).settings);
     toast.success('Settings saved');
     void refresh();
+  }
+
+  /** The model picker: remembered per conversation (a new chat sends it with its first message). */
+  async function chooseModel(model: string) {
+    const chosen = model === props.defaultModel ? undefined : model;
+    if (!created.current) {
+      setSettings(({ model: _previous, ...rest }) => (chosen ? { ...rest, model: chosen } : rest));
+      return;
+    }
+    const res = await fetch(`/api/conversations/${id}`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ settings: { model: chosen ?? null } }),
+    });
+    if (!res.ok) return void toast.error(`Could not change the model: ${await readApiError(res)}`);
+    setSettings(((await res.json()) as { settings: ConversationSettings }).settings);
   }
 
   function stopReply() {
@@ -422,13 +464,14 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   }
 
   const context = info?.context ?? props.context;
+  const pricing = useMemo(() => ({ defaultModel: props.defaultModel, prices: props.prices }), [props.defaultModel, props.prices]);
   const composerContext = useMemo(
     () => ({ fixedTokens: context?.fixedTokens ?? 0, budget: context?.budget ?? Infinity }),
     [context?.fixedTokens, context?.budget],
   );
 
   return (
-    <PricesContext value={props.prices}>
+    <PricesContext value={pricing}>
     <div
       className="relative flex h-full min-h-0 flex-col"
       onDragEnter={(e) => {
@@ -463,6 +506,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         context={context}
         draftTokens={draftTokens}
         project={props.project}
+        model={<ModelPicker value={settings.model} defaultModel={props.defaultModel} onChange={(m) => void chooseModel(m)} />}
         onOpenSettings={() => setSettingsOpen(true)}
         hasSettings={Object.keys(settings).length > 0}
       />
@@ -513,10 +557,46 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         {announcement}
       </div>
       <div className="px-4 pt-2 pb-4">
+        {queued.length ? (
+          <ul aria-label="Queued messages" className="mx-auto mb-2 flex w-full max-w-3xl flex-col gap-1.5">
+            {queued.map((q) => (
+              <li
+                key={q.key}
+                data-testid="queued-message"
+                className="flex items-center gap-2 rounded-xl border border-dashed border-border px-3 py-1.5 text-sm"
+              >
+                <span className="shrink-0 text-xs font-medium text-muted-foreground">{status === 'error' ? 'Not sent yet' : 'Queued'}</span>
+                <span className="min-w-0 flex-1 truncate" title={q.text}>
+                  {q.text || q.attachments.map((a) => a.name).join(', ')}
+                </span>
+                {status === 'error' ? (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      setQueued((current) => current.filter((c) => c.key !== q.key));
+                      send(q.text, q.attachments);
+                    }}
+                    className="shrink-0 rounded-md border border-border px-2 py-0.5 text-xs hover:bg-muted"
+                  >
+                    Send now
+                  </button>
+                ) : null}
+                <button
+                  type="button"
+                  aria-label={`Cancel queued message: ${q.text || q.attachments.map((a) => a.name).join(', ')}`}
+                  onClick={() => setQueued((current) => current.filter((c) => c.key !== q.key))}
+                  className="shrink-0 rounded-md px-2 py-0.5 text-xs text-muted-foreground hover:bg-muted hover:text-foreground"
+                >
+                  Cancel
+                </button>
+              </li>
+            ))}
+          </ul>
+        ) : null}
         <Composer
           ref={composer}
           busy={busy}
-          onSend={send}
+          onSend={submit}
           onStop={stopReply}
           maxLength={maxMessageChars}
           limits={props.attachmentLimits}
@@ -529,6 +609,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     </PricesContext>
   );
 }
+
+type QueuedMessage = { key: string; text: string; attachments: AttachmentInfo[] };
 
 /** Retry, held back with a countdown while the upstream's retry-after (429) has not passed. */
 function RetryButton({ onRetry, retryAt }: { onRetry(): void; retryAt?: number }) {

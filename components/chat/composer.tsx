@@ -21,7 +21,8 @@ export type ComposerContext = {
  * The message box. Enter sends, Shift+Enter adds a line; while a reply streams the Send button
  * becomes Stop. Grows with its content up to a limit, then scrolls. Files attached (paperclip,
  * paste, or dropped on the chat) show their token counts before anything is sent, and a file that
- * cannot fit the context budget is named, with Send held back.
+ * cannot fit the context budget is named, with Send held back. While a reply streams, Enter (or
+ * Queue) hands the message over all the same: the chat queues it.
  */
 export const Composer = forwardRef<
   ComposerHandle,
@@ -69,7 +70,8 @@ export const Composer = forwardRef<
 
   useEffect(() => onDraftTokens?.(fit.draft), [fit.draft, onDraftTokens]);
 
-  const canSend = (text.trim().length > 0 || ready.length > 0) && !busy && !uploading && fit.over.size === 0;
+  // While a reply streams, what is sent is queued (see Chat): it goes when the reply ends.
+  const canSend = (text.trim().length > 0 || ready.length > 0) && !uploading && fit.over.size === 0;
 
   function send() {
     if (!canSend) return;
@@ -162,6 +164,15 @@ export const Composer = forwardRef<
           }}
           className="max-h-60 min-h-10 flex-1 resize-none bg-transparent px-2 py-2 text-[15px] leading-6 outline-none placeholder:text-muted-foreground focus-visible:outline-none"
         />
+        {busy && canSend ? (
+          <button
+            type="submit"
+            title="Sent when the reply ends"
+            className="inline-flex h-10 items-center rounded-xl border border-border px-3 text-sm font-medium hover:bg-muted"
+          >
+            Queue
+          </button>
+        ) : null}
         {busy ? (
           <button
             type="button"

@@ -54,8 +54,13 @@ const STATUS_LABEL: Partial<Record<string, string>> = {
   interrupted: 'Interrupted',
 };
 
-/** The configured prices, for what the prompt cache saved on each reply. */
-export const PricesContext = createContext<Prices | null>(null);
+/** Prices by model (the default model's are the configured ones), for what the prompt cache saved on each reply. */
+export const PricesContext = createContext<{ defaultModel: string; prices: Record<string, Prices> } | null>(null);
+
+/** A reply's model's prices; one we have no prices for is counted at the default model's. */
+function replyPrices(pricing: { defaultModel: string; prices: Record<string, Prices> }, model: string | null | undefined): Prices {
+  return (model && pricing.prices[model]) || pricing.prices[pricing.defaultModel]!;
+}
 
 export type MessageHandlers = {
   /** False when refused (a reply is still being written). */
@@ -77,7 +82,7 @@ export const Message = memo(function Message({
   const text = messageText(message);
   const status = streaming ? 'streaming' : (message.metadata?.status ?? 'complete');
   const [editing, setEditing] = useState(false);
-  const prices = useContext(PricesContext);
+  const pricing = useContext(PricesContext);
   const attachments = message.metadata?.attachments;
   const branch = message.metadata?.branch;
   const branchControls =
@@ -178,15 +183,20 @@ export const Message = memo(function Message({
               {label}
             </span>
           ) : null}
+          {message.metadata?.model ? (
+            <span data-testid="message-model" className="font-medium">
+              {message.metadata.model}
+            </span>
+          ) : null}
           {usage?.completionTokens != null ? (
             <span data-testid="message-usage" title="Tokens reported by the model: prompt (of which cached) and completion">
               {usage.promptTokens ?? '?'} prompt{usage.cachedTokens ? ` (${usage.cachedTokens} cached)` : ''} ·{' '}
               {usage.completionTokens} completion tokens
             </span>
           ) : null}
-          {usage?.cachedTokens && prices ? (
-            <span data-testid="message-cache-saving" title="What the cached prompt tokens saved, at the configured prices">
-              · saved ≈ {formatUsd(cacheSaving(usage.cachedTokens, prices))} by the prompt cache
+          {usage?.cachedTokens && pricing ? (
+            <span data-testid="message-cache-saving" title="What the cached prompt tokens saved, at this model's prices">
+              · saved ≈ {formatUsd(cacheSaving(usage.cachedTokens, replyPrices(pricing, message.metadata?.model)))} by the prompt cache
             </span>
           ) : null}
         </p>

@@ -13,6 +13,7 @@ export function NewChat({
   context,
   attachmentLimits,
   prices,
+  defaultModel,
 }: {
   serverId: string;
   maxMessageChars: number;
@@ -20,6 +21,7 @@ export function NewChat({
   context: ChatProps['context'];
   attachmentLimits: ChatProps['attachmentLimits'];
   prices: ChatProps['prices'];
+  defaultModel: string;
   /** A new chat inside this project (/?project=<id>). */
   project?: ChatProject;
 }) {
@@ -38,6 +40,7 @@ export function NewChat({
       context={context}
       attachmentLimits={attachmentLimits}
       prices={prices}
+      defaultModel={defaultModel}
     />
   );
 }

@@ -4,7 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Dialog, buttonStyles } from '@/components/ui/dialog';
 import type { ConversationSettings } from '@/lib/chat/settings';
 
-type NumericField = Exclude<keyof ConversationSettings, 'systemPrompt'>;
+type NumericField = Exclude<keyof ConversationSettings, 'systemPrompt' | 'model'>;
 
 const FIELDS: { key: NumericField; label: string; min: number; max: number; step: number }[] = [
   { key: 'temperature', label: 'Temperature', min: 0, max: 2, step: 0.1 },

@@ -7,6 +7,8 @@ import type { CallSettings } from './generation';
  */
 export const conversationSettingsSchema = z
   .object({
+    /** The model this conversation talks to (CHAT_MODEL when unset). */
+    model: z.string().regex(/^[A-Za-z0-9._:/@-]{1,200}$/, 'must be a model name such as qwen-turbo'),
     systemPrompt: z.string().max(100_000),
     temperature: z.number().min(0).max(2),
     topP: z.number().gt(0).max(1),

@@ -210,7 +210,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
       user: null,
       regenerateFrom: from.id,
       assistantId,
-      model: config.CHAT_MODEL,
+      model: (stored) => modelOf(config, stored),
       now,
     });
   } else {
@@ -248,7 +248,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
           attachments: attachments.map((a) => ({ fileId: a.fileId, name: a.name })),
         },
         assistantId,
-        model: config.CHAT_MODEL,
+        model: (stored) => modelOf(config, stored),
         now,
       });
     } catch (error) {
@@ -267,8 +267,8 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
   const generation = startGeneration({
     conversationId,
     messageId: assistantId,
-    model: chatModel(config),
-    modelName: config.CHAT_MODEL,
+    model: chatModel(config, settings.model),
+    modelName: settings.model ?? config.CHAT_MODEL,
     system: upstream.system,
     messages: upstream.messages,
     settings: toCallSettings(settings),
@@ -356,6 +356,11 @@ export function projectPrompt(db: DB, projectId: string): ProjectPrompt | undefi
     instructions: project.instructions,
     documents: listProjectFiles(db, projectId).map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })),
   };
+}
+
+/** The model a conversation talks to: its own choice, else CHAT_MODEL. */
+function modelOf(config: AppConfig, stored: Record<string, unknown> | null): string {
+  return readStoredSettings(stored).model ?? config.CHAT_MODEL;
 }
 
 function isUniqueViolation(error: unknown): boolean {

@@ -365,7 +365,10 @@ describe('errors', () => {
     expect((await errorOf(unknown)).message).toBe('Invalid URL (POST /v1/embeddings)');
 
     const models = await handler(new Request(`${BASE}/models`, { headers: { authorization: 'Bearer k' } }));
-    expect(await models.json()).toMatchObject({ object: 'list', data: [{ id: 'qwen-turbo', object: 'model' }] });
+    const list = (await models.json()) as { object: string; data: { id: string; object: string }[] };
+    expect(list.object).toBe('list');
+    expect(list.data[0]).toMatchObject({ id: 'qwen-turbo', object: 'model' });
+    expect(list.data.map((m) => m.id)).toEqual(['qwen-turbo', 'qwen-plus', 'qwen-max', 'qwen-long']);
   });
 
   it('serves chat completions under any prefix', async () => {

@@ -87,6 +87,9 @@ function severedBody(): ReadableStream<Uint8Array> {
   });
 }
 
+/** The models GET /v1/models lists besides the default one. */
+const LISTED_MODELS = ['qwen-turbo', 'qwen-plus', 'qwen-max', 'qwen-long'];
+
 export function createStandinHandler(options: StandinHandlerOptions = {}): StandinHandler {
   const defaultDelayMs = options.defaultDelayMs ?? 0;
   const defaultModel = options.model ?? DEFAULT_MODEL;
@@ -237,7 +240,8 @@ export function createStandinHandler(options: StandinHandlerOptions = {}): Stand
       if (auth !== 'ok') return authError(auth);
       return Response.json({
         object: 'list',
-        data: [{ id: defaultModel, object: 'model', created: 0, owned_by: 'standin' }],
+        // Any name is answered; these are what a model picker should offer.
+        data: [...new Set([defaultModel, ...LISTED_MODELS])].map((id) => ({ id, object: 'model', type: 'chat-completion', created: 0, owned_by: 'standin' })),
       });
     }
 

@@ -138,7 +138,7 @@ describe('startStandinServer', () => {
 
   it('answers GET /models and 404s unknown paths', async () => {
     const models = await fetch(`${server.url}/models`, { headers: { authorization: 'Bearer test' } });
-    expect(await models.json()).toMatchObject({ data: [{ id: 'qwen-turbo' }] });
+    expect(((await models.json()) as { data: { id: string }[] }).data[0]).toMatchObject({ id: 'qwen-turbo' });
     expect((await fetch(`${origin}/nope`)).status).toBe(404);
   });
 
