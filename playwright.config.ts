@@ -33,6 +33,9 @@ const dataDir = join(tmpdir(), `qwen-chat-e2e-${runId}`);
 export const AUTH_LOG = join(dataDir, 'auth-app.log');
 // The other suites send many chats from one address; the limit itself is tested on AUTH_PORT.
 const NO_CHAT_LIMIT = '100000';
+// Titles written by the model would change sidebar titles under the other suites' feet; e2e/titles.spec.ts
+// has a server of its own with them on.
+const NO_AUTO_TITLE = '0';
 
 
 export default defineConfig({
@@ -67,6 +70,7 @@ export default defineConfig({
         UPSTREAM_TIMEOUT_MS: '4000',
         CHAT_RATE_LIMIT_PER_MINUTE: NO_CHAT_LIMIT,
         NEXT_TELEMETRY_DISABLED: '1',
+        AUTO_TITLE: NO_AUTO_TITLE,
       },
       reuseExistingServer: false,
       timeout: 60_000,
@@ -79,6 +83,7 @@ export default defineConfig({
         DATABASE_URL: `file:${join(dataDir, 'demo.db')}`,
         CHAT_RATE_LIMIT_PER_MINUTE: NO_CHAT_LIMIT,
         NEXT_TELEMETRY_DISABLED: '1',
+        AUTO_TITLE: NO_AUTO_TITLE,
       },
       reuseExistingServer: false,
       timeout: 60_000,
@@ -92,6 +97,7 @@ export default defineConfig({
         DATABASE_URL: `file:${join(dataDir, 'unreachable.db')}`,
         CHAT_RATE_LIMIT_PER_MINUTE: NO_CHAT_LIMIT,
         NEXT_TELEMETRY_DISABLED: '1',
+        AUTO_TITLE: NO_AUTO_TITLE,
       },
       reuseExistingServer: false,
       timeout: 60_000,
@@ -110,6 +116,7 @@ export default defineConfig({
         UPSTREAM_TIMEOUT_MS: '4000',
         AUTH_LOG,
         NEXT_TELEMETRY_DISABLED: '1',
+        AUTO_TITLE: NO_AUTO_TITLE,
       },
       reuseExistingServer: false,
       timeout: 60_000,

@@ -70,8 +70,28 @@ export function listPinned(db: Db, limit = 100): ConversationSummary[] {
 export function updateConversation(
   db: Db,
   id: string,
-  change: { title?: string; pinnedAt?: number | null; settings?: Record<string, unknown> | null },
+  change: {
+    title?: string;
+    titleSource?: ConversationRow['titleSource'];
+    pinnedAt?: number | null;
+    settings?: Record<string, unknown> | null;
+    projectId?: string | null;
+  },
 ): ConversationRow | undefined {
   if (Object.keys(change).length === 0) return getConversation(db, id);
   return db.update(conversations).set(change).where(eq(conversations.id, id)).returning().get();
+}
+
+/**
+ * The title the model wrote, only over the one taken from the first message: a rename (or an
+ * imported title) is never overwritten. True when it was stored.
+ */
+export function setModelTitle(db: Db, id: string, title: string): boolean {
+  return (
+    db
+      .update(conversations)
+      .set({ title, titleSource: 'model' })
+      .where(and(eq(conversations.id, id), eq(conversations.titleSource, 'message')))
+      .run().changes > 0
+  );
 }

@@ -121,6 +121,7 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
         .values({
           id: input.conversationId,
           title: input.title,
+          titleSource: 'message',
           createdAt: input.now,
           updatedAt: input.now,
           settings: input.settings ?? null,

@@ -27,11 +27,18 @@ export const projects = sqliteTable(
   (t) => [index('projects_updated_idx').on(t.updatedAt, t.id)],
 );
 
+export const TITLE_SOURCES = ['message', 'model', 'user'] as const;
+
 export const conversations = sqliteTable(
   'conversations',
   {
     id: text('id').primaryKey(),
     title: text('title').notNull(),
+    /**
+     * Who wrote the title: 'message' (the first message, at once), 'model' (written by the model
+     * after the first reply), 'user' (renamed: never overwritten). Null for older and imported rows.
+     */
+    titleSource: text('title_source', { enum: TITLE_SOURCES }),
     createdAt: integer('created_at').notNull(),
     updatedAt: integer('updated_at').notNull(),
     /** Tip of the active branch: the path root → this message is what the user sees and what goes upstream. */

@@ -5,7 +5,8 @@ export type OwnServer = { url: string; process: ChildProcess; kill(signal?: Node
 
 export async function startOwnServer(port: number, env: Record<string, string>): Promise<OwnServer> {
   const child = spawn('node', ['node_modules/next/dist/bin/next', 'start', '-H', '127.0.0.1', '-p', String(port)], {
-    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', ...env },
+    // Titles by the model are off unless a test turns them on (they would rename chats under its feet).
+    env: { ...process.env, NEXT_TELEMETRY_DISABLED: '1', AUTO_TITLE: '0', ...env },
     stdio: 'ignore',
     detached: true, // its own process group, so a kill reaches every process it started
   });

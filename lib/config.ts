@@ -39,6 +39,8 @@ const envSchema = z.object({
   MAX_ATTACHMENT_BYTES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(2_000_000_000).default(25_000_000)),
   /** Most files attached to one message. */
   MAX_FILES_PER_MESSAGE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(500).default(20)),
+  /** 0 turns off titles written by the model after a conversation's first reply. */
+  AUTO_TITLE: z.preprocess(emptyToUndefined, z.enum(['0', '1'], { error: 'must be 0 or 1' }).default('1').transform((v) => v === '1')),
   /** Most files in one project. */
   MAX_PROJECT_FILES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(1_000).default(50)),
   /** Address the server listens on. Anything but loopback requires APP_PASSWORD. */

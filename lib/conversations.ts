@@ -15,6 +15,7 @@ import { ApiError } from '@/lib/api/errors';
 import type { AppConfig } from '@/lib/config';
 import { cacheSaving, estimateCost, type UsageTotals } from '@/lib/cost';
 import { pricesForModel } from '@/lib/chat/models';
+import { titleBeingWritten } from '@/lib/chat/auto-title';
 import { activeGeneration } from '@/lib/chat/generation';
 import { idSchema } from '@/lib/chat/ids';
 import {
@@ -259,7 +260,8 @@ export function update(
     }
   }
   const row = updateConversation(db, id, {
-    ...(change.title !== undefined ? { title: change.title } : {}),
+    // A title the user gave is never replaced by one the model writes.
+    ...(change.title !== undefined ? { title: change.title, titleSource: 'user' as const } : {}),
     ...(change.pinned !== undefined ? { pinnedAt: change.pinned ? Date.now() : null } : {}),
     ...(settings ? { settings } : {}),
     ...(change.projectId !== undefined ? { projectId: change.projectId } : {}),
@@ -282,4 +284,12 @@ export function remove(db: DB, id: string): void {
   if (!deleteConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
   // Its files go with it, unless another message or a project still has them.
   deleteUnreferencedFiles(db, { ids: fileIds });
+}
+
+/** The conversation's title, once a title being written by the model (after its first reply) is done. */
+export async function awaitTitle(db: DB, id: string): Promise<{ title: string; titleSource: string | null }> {
+  await titleBeingWritten(id, 10_000);
+  const row = getConversation(db, id);
+  if (!row) throw new ApiError('not_found', 'No conversation with that id.');
+  return { title: row.title, titleSource: row.titleSource };
 }

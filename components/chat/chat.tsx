@@ -65,6 +65,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   const composer = useRef<ComposerHandle>(null);
   const router = useRouter();
   const created = useRef(!isNew);
+  const awaitingTitle = useRef(false);
   const [info, setInfo] = useState(props.info);
   const [settings, setSettings] = useState(props.settings);
   const [settingsOpen, setSettingsOpen] = useState(false);
@@ -115,6 +116,14 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     throttle: 40,
     onFinish: ({ isAbort, isError }) => {
       conversationStore.touch(id);
+      // A new conversation's first reply: the model is now writing its title; show it once written.
+      if (awaitingTitle.current && !isAbort && !isError) {
+        awaitingTitle.current = false;
+        void fetch(`/api/conversations/${id}/title`)
+          .then((res) => (res.ok ? (res.json() as Promise<{ title: string }>) : undefined))
+          .then((body) => body && conversationStore.rename(id, body.title))
+          .catch(() => undefined);
+      }
       // Stop refreshes once the server has stored the partial reply (see stopReply). After a failure
       // the local messages carry what the stored ones lack (the retry-after countdown).
       if (!isAbort) void refresh({ messages: !isError });
@@ -347,6 +356,7 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
   function send(text: string, attachments: AttachmentInfo[] = []) {
     if (!created.current) {
       created.current = true;
+      awaitingTitle.current = true;
       // Show the conversation's own URL without remounting this page, so the stream carries on.
       window.history.replaceState(null, '', `/chat/${id}`);
       const now = Date.now();

@@ -24,6 +24,7 @@ import {
   type ConversationSettings,
 } from './settings';
 import { titleFromMessage } from './title';
+import { startTitleJob } from './auto-title';
 import { documentOverheadTokens, withDocuments } from '@/lib/attachments/document-block';
 
 const textPart = z.looseObject({ type: z.string(), text: z.string().optional() });
@@ -195,6 +196,8 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
   const started = performance.now();
   const assistantId = newId();
   let begun: ReturnType<typeof beginTurn>;
+  /** What the conversation's title is written from, when this turn creates it. */
+  let firstMessage = '';
 
   if (request.trigger === 'regenerate-message') {
     const conversation = getConversation(db, conversationId);
@@ -218,6 +221,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     if (!message) throw new ApiError('bad_request', 'message: a user message is required.');
     const text = userText(message);
     const attachments = resolveAttachments(db, config, message.attachments ?? []);
+    firstMessage = text.trim() || attachments.map((a) => a.name).join(', ');
     if (request.parentId) {
       const parent = getMessage(db, request.parentId);
       if (!parent || parent.conversationId !== conversationId || parent.role !== 'assistant') {
@@ -264,10 +268,11 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     texts: (ids) => fileTexts(db, ids),
   });
   const timings = { storeMs: stored - started, promptMs: performance.now() - stored };
+  const model = chatModel(config, settings.model);
   const generation = startGeneration({
     conversationId,
     messageId: assistantId,
-    model: chatModel(config, settings.model),
+    model,
     modelName: settings.model ?? config.CHAT_MODEL,
     system: upstream.system,
     messages: upstream.messages,
@@ -275,7 +280,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     startMetadata: { contextOmitted: upstream.omitted, contextTokens: upstream.tokens },
     firstTokenTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     onProgress: (content) => saveReplyProgress(db, assistantId, content, Date.now()),
-    onEnd: (outcome) =>
+    onEnd: (outcome) => {
       finishReply(
         db,
         assistantId,
@@ -287,7 +292,11 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
           contextOmitted: upstream.omitted,
         },
         Date.now(),
-      ),
+      );
+      if (begun.created && outcome.status === 'complete' && config.AUTO_TITLE) {
+        void startTitleJob(db, { conversationId, model, firstMessage, reply: outcome.content });
+      }
+    },
   });
   return { conversationId, created: begun.created, generation, timings };
 }

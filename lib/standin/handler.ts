@@ -4,13 +4,14 @@
  * `server.ts`. It answers like an OpenAI-compatible provider serving qwen-turbo.
  * Only Web APIs are used here (no node: imports), so it runs in any JS runtime.
  */
+import { parseDocuments } from '../attachments/document-block';
 import { type Directives, parseDirectives } from './directives';
 import { splitIntoPieces } from './pieces';
 import { cannedReply, loremTokens } from './replies';
 import { parseChatRequest, type ChatRequest } from './request';
 import { createCompletionStream } from './stream';
 import { computeUsage } from './tokens';
-import type { FinishReason, StandinHandler, StandinHandlerOptions, StandinRequestInfo } from './types';
+import type { ChatMessage, FinishReason, StandinHandler, StandinHandlerOptions, StandinRequestInfo } from './types';
 import { type CompletionMeta, completion, errorResponse, scriptedError } from './wire';
 
 const DEFAULT_MODEL = 'qwen-turbo';
@@ -87,6 +88,25 @@ function severedBody(): ReadableStream<Uint8Array> {
   });
 }
 
+/** How the app asks for a conversation's title (lib/chat/auto-title.ts TITLE_INSTRUCTION starts so). */
+export const TITLE_REQUEST_START = 'You write titles for chat conversations.';
+
+function isTitleRequest(messages: readonly ChatMessage[]): boolean {
+  return messages[0]?.role === 'system' && messages[0].content.startsWith(TITLE_REQUEST_START);
+}
+
+/**
+ * The stand-in's title: the first message's first six words in Title Case (documents and
+ * directives left out), or a 500 when the first message says `[[title-fail]]`.
+ */
+function titleDirectives(messages: readonly ChatMessage[]): Directives {
+  const first = messages.find((m) => m.role === 'user')?.content ?? '';
+  if (first.includes('[[title-fail]]')) return { status: 500 };
+  const words = parseDirectives(parseDocuments(first).rest).text.split(/\s+/).filter(Boolean).slice(0, 6);
+  const title = words.map((w) => w.charAt(0).toUpperCase() + w.slice(1)).join(' ') || 'New Conversation';
+  return { reply: title };
+}
+
 /** The models GET /v1/models lists besides the default one. */
 const LISTED_MODELS = ['qwen-turbo', 'qwen-plus', 'qwen-max', 'qwen-long'];
 
@@ -152,6 +172,8 @@ export function createStandinHandler(options: StandinHandlerOptions = {}): Stand
       parsed = result.request;
       directives = parseDirectives(lastUserText(parsed)).directives;
       if (directives.once) directives = applyOnce(directives, lastUserText(parsed));
+      // A title request carries the first exchange: its directives were for the reply, not this.
+      if (isTitleRequest(parsed.messages)) directives = titleDirectives(parsed.messages);
     }
 
     const auth = checkAuth(request);
