@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { DB } from './client';
 import { getConversation } from './conversations';
-import { beginTurn, finishReply, getActivePath, getBranchInfo, getUsageTotals, selectBranch, type TokenUsage } from './messages';
+import { beginTurn, finishReply, getActivePath, getBranchInfo, getUsageByModel, selectBranch, type TokenUsage } from './messages';
 import { openTestDb } from '@/lib/testing/test-db';
 
 let db: DB;
@@ -194,11 +194,11 @@ describe('selectBranch', () => {
   });
 });
 
-describe('getUsageTotals', () => {
+describe('getUsageByModel', () => {
   it('is all zeros for a conversation with no usage, or no such conversation', () => {
-    expect(getUsageTotals(db, 'nope')).toEqual({ promptTokens: 0, completionTokens: 0, cachedTokens: 0 });
+    expect(getUsageByModel(db, 'nope')).toEqual([]);
     turn('c1', 'u1', 'a1', T0);
-    expect(getUsageTotals(db, 'c1')).toEqual({ promptTokens: 0, completionTokens: 0, cachedTokens: 0 });
+    expect(getUsageByModel(db, 'c1')).toEqual([{ model: 'qwen-turbo', promptTokens: 0, completionTokens: 0, cachedTokens: 0 }]);
   });
 
   it('sums every reply of all branches, not just the active path, and only of this conversation', () => {
@@ -210,11 +210,14 @@ describe('getUsageTotals', () => {
     turn('c2', 'x1', 'y1', T0, { usage: { promptTokens: 1000, completionTokens: 1000, cachedTokens: 1000 } });
 
     expect(pathIds('c1')).toEqual(['u1b', 'a1b']);
-    expect(getUsageTotals(db, 'c1')).toEqual({
-      promptTokens: 10 + 30 + 30 + 25 + 8,
-      completionTokens: 5 + 7 + 9 + 4 + 3,
-      cachedTokens: 0 + 10 + 20 + 0 + 1,
-    });
-    expect(getUsageTotals(db, 'c2')).toEqual({ promptTokens: 1000, completionTokens: 1000, cachedTokens: 1000 });
+    expect(getUsageByModel(db, 'c1')).toEqual([
+      {
+        model: 'qwen-turbo',
+        promptTokens: 10 + 30 + 30 + 25 + 8,
+        completionTokens: 5 + 7 + 9 + 4 + 3,
+        cachedTokens: 0 + 10 + 20 + 0 + 1,
+      },
+    ]);
+    expect(getUsageByModel(db, 'c2')).toEqual([{ model: 'qwen-turbo', promptTokens: 1000, completionTokens: 1000, cachedTokens: 1000 }]);
   });
 });

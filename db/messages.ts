@@ -284,21 +284,10 @@ export function selectBranch(db: Db, conversationId: string, messageId: string):
   });
 }
 
-/** Tokens used by every reply in a conversation, all branches included: what was actually billed. */
-export function getUsageTotals(db: Db, conversationId: string): { promptTokens: number; completionTokens: number; cachedTokens: number } {
-  const row = db
-    .select({
-      promptTokens: sql<number>`coalesce(sum(${messages.promptTokens}), 0)`,
-      completionTokens: sql<number>`coalesce(sum(${messages.completionTokens}), 0)`,
-      cachedTokens: sql<number>`coalesce(sum(${messages.cachedTokens}), 0)`,
-    })
-    .from(messages)
-    .where(eq(messages.conversationId, conversationId))
-    .get();
-  return row ?? { promptTokens: 0, completionTokens: 0, cachedTokens: 0 };
-}
-
-/** The same, by the model each reply came from: each is priced at its own model's rates. */
+/**
+ * Tokens used by every reply in a conversation, all branches included (what was actually billed),
+ * by the model each reply came from: each is priced at its own model's rates.
+ */
 export function getUsageByModel(
   db: Db,
   conversationId: string,

@@ -42,3 +42,9 @@ export async function standinLog(): Promise<StandinRequestInfo[]> {
 export async function standinRequestFor(marker: string): Promise<StandinRequestInfo | undefined> {
   return (await standinLog()).findLast((r) => r.lastUserText.includes(marker));
 }
+
+/** Opens a stand-in gate: a reply sent with `[[gate=NAME]]` holds a few words in until then. */
+export async function openGate(name: string): Promise<void> {
+  const res = await fetch(`http://127.0.0.1:${STANDIN_PORT}/__gate/${encodeURIComponent(name)}`, { method: 'POST' });
+  if (res.status !== 204) throw new Error(`opening gate ${name}: HTTP ${res.status}`);
+}

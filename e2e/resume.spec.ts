@@ -1,10 +1,11 @@
 import { expect, test } from '@playwright/test';
-import { assistantMessages, send, standinRequestFor, startConversation, uniqueWord, userMessages, waitForReplyDone } from './helpers';
+import { gotoReady } from './ui-helpers';
+import { assistantMessages, openGate, send, standinRequestFor, startConversation, uniqueWord, userMessages, waitForReplyDone } from './helpers';
 
 /** Replies belong to the server: a closed tab or a reload never loses them. */
 
-// Slow replies on purpose (they must outlast reloads and a second tab): more than the default 30 s
-// on a loaded 2-core machine.
+// Replies that must outlast reloads and a second tab are held at a stand-in gate ([[gate=NAME]])
+// until the test has seen what it waits for, so no test depends on how fast the machine is.
 test.describe.configure({ timeout: 60_000 });
 
 async function storedReply(request: import('@playwright/test').APIRequestContext, id: string) {
@@ -41,16 +42,18 @@ test('reloading twice while a reply streams: it keeps streaming and ends with ex
   request,
 }) => {
   const word = uniqueWord();
-  await page.goto('/');
-  await send(page, `reload ${word} [[tokens=150]] [[delay=100]]`);
+  await gotoReady(page, '/');
+  await send(page, `reload ${word} [[tokens=150]] [[delay=10]] [[gate=${word}]]`);
   await expect(page).toHaveURL(/\/chat\//);
   const id = page.url().split('/chat/')[1]!;
   for (let i = 0; i < 2; i++) {
     await expect(assistantMessages(page).last()).toContainText(/\w+ \w+/);
     await page.reload();
-    // Rejoined: the reply is shown as in progress (Stop offered) and keeps growing.
+    // Rejoined: the reply is shown as in progress (Stop offered), with what was written so far.
     await expect(page.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+    await expect(assistantMessages(page).last()).toContainText(/\w+ \w+/);
   }
+  await openGate(word);
   await waitForReplyDone(page);
   const stored = await storedReply(request, id);
   expect(stored.metadata.status).toBe('complete');
@@ -69,11 +72,12 @@ test('two tabs on one conversation: both see the reply finish, and Stop in eithe
   await b.goto(`/chat/${id}`);
   await expect(userMessages(b)).toHaveCount(1);
 
-  // Tab A sends; tab B, idle, notices and shows the same reply streaming to the end.
-  // Slow enough for tab B, which looks every 2.5 s, to catch it while it streams.
-  await send(a, `slow ${word} [[tokens=80]] [[delay=100]]`);
-  await expect(userMessages(b)).toHaveCount(2, { timeout: 10_000 });
+  // Tab A sends; tab B, idle, notices (it looks every 2.5 s) and shows the same reply streaming to
+  // the end. The reply is held until tab B shows it in progress.
+  await send(a, `slow ${word} [[tokens=80]] [[delay=10]] [[gate=${word}-1]]`);
+  await expect(userMessages(b)).toHaveCount(2, { timeout: 15_000 });
   await expect(b.getByRole('button', { name: 'Stop', exact: true })).toBeVisible();
+  await openGate(`${word}-1`);
   await waitForReplyDone(a);
   await waitForReplyDone(b);
   const stored = (await storedReply(request, id)).parts[0]!.text.trim();
@@ -81,8 +85,8 @@ test('two tabs on one conversation: both see the reply finish, and Stop in eithe
   await expect(assistantMessages(b).last()).toHaveText(stored);
 
   // Tab A sends again; Stop in tab B stops it for both.
-  await send(a, `stop from b ${word} [[tokens=400]] [[delay=40]]`);
-  await expect(b.getByRole('button', { name: 'Stop', exact: true })).toBeVisible({ timeout: 10_000 });
+  await send(a, `stop from b ${word} [[tokens=400]] [[delay=10]] [[gate=${word}-2]]`);
+  await expect(b.getByRole('button', { name: 'Stop', exact: true })).toBeVisible({ timeout: 15_000 });
   await b.getByRole('button', { name: 'Stop', exact: true }).click();
   await expect(a.getByRole('button', { name: 'Send', exact: true })).toBeVisible();
   await expect(a.getByTestId('assistant-turn').last().getByTestId('message-status')).toHaveText('Stopped');

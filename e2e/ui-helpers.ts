@@ -7,10 +7,18 @@ export const MOBILE = { width: 390, height: 844 };
 /** Opens a page and waits until its scripts have run (buttons and shortcuts respond). */
 export async function gotoReady(page: Page, url: string): Promise<void> {
   await page.goto(url);
-  await page.waitForLoadState('networkidle');
-  // The chat focuses its message box once mounted: its buttons and shortcuts work from then on
-  // (network idle alone can come before hydration on a loaded machine).
+  await waitForHydration(page);
+  // The chat focuses its message box once mounted.
   await expect(page.getByRole('textbox', { name: 'Message' })).toBeFocused();
+}
+
+/**
+ * Waits until the chat and the sidebar have mounted (`<html data-hydrated>`): their buttons,
+ * shortcuts and the drawer respond from then on. Network idle alone can come before hydration
+ * on a loaded machine, and the drawer is a client tree of its own.
+ */
+export async function waitForHydration(page: Page): Promise<void> {
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached', timeout: 30_000 });
 }
 
 /** Chooses the theme before the page's first script runs, as a returning visitor would have it. */

@@ -67,7 +67,9 @@ const LONG_CODE = [
 
 test.describe('rendering', () => {
   test('a code block streams without a raw ``` ever showing', async ({ page }) => {
-    await page.goto('/');
+    await gotoReady(page, '/');
+    // The renderer loads after the page; a reply that started before it would show as plain text first.
+    await page.locator('html[data-markdown-ready]').waitFor({ state: 'attached' });
     // Record any text node in a reply that shows a fence, on every change while the reply streams.
     await page.evaluate(() => {
       const w = window as unknown as { __fences: string[] };
@@ -129,7 +131,8 @@ test.describe('rendering', () => {
 
   test('LaTeX math inline and on its own line; dollar amounts stay text; KaTeX loads only when needed', async ({ page }) => {
     await page.goto('/');
-    expect(await page.evaluate(() => [...document.styleSheets].some((s) => s.href?.includes('katex') || [...(s.cssRules ?? [])].some((r) => r.cssText.includes('.katex'))))).toBe(false);
+    // KaTeX's own stylesheet (its fonts), not the app's print rules that mention .katex-display.
+    expect(await page.evaluate(() => [...document.styleSheets].some((s) => s.href?.includes('katex') || [...(s.cssRules ?? [])].some((r) => r.cssText.includes('KaTeX_Main'))))).toBe(false);
     const reply = 'Energy: $E = mc^2$, and\n\n$$\n\\int_0^1 x^2\\,dx = \\frac{1}{3}\n$$\n\nIt costs $5 and $10.';
     await send(page, `${uniqueWord('math')} ${scripted(reply)}`);
     await waitForReplyDone(page);

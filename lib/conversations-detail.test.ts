@@ -81,7 +81,7 @@ describe('loadConversation: settings and defaults', () => {
 describe('loadConversation: usage and cost', () => {
   it('is zero for a conversation without usage', () => {
     insertConversation(db, { id: 'empty', updatedAt: T0 });
-    expect(loadConversation(db, config, 'empty')!.usage).toEqual({ promptTokens: 0, completionTokens: 0, cachedTokens: 0, costUsd: 0 });
+    expect(loadConversation(db, config, 'empty')!.usage).toEqual({ promptTokens: 0, completionTokens: 0, cachedTokens: 0, costUsd: 0, cacheSavedUsd: 0 });
   });
 
   it('sums every reply of every branch and prices it with the configured prices (defaults: 0.05 / 0.01 / 0.2)', () => {
@@ -109,6 +109,7 @@ describe('loadConversation: context', () => {
       budget: 1_000_000 - 8192,
       window: 1_000_000,
       omitted: 0,
+      fixedTokens: 0,
     });
   });
 
@@ -120,6 +121,7 @@ describe('loadConversation: context', () => {
       budget: 999_000,
       window: 1_000_000,
       omitted: 0,
+      fixedTokens: estimateTokens('Be brief'),
     });
     update(db, 'c1', { settings: { maxTokens: 2000 } });
     expect(loadConversation(db, withDefaults, 'c1')!.context.budget).toBe(998_000);
@@ -266,6 +268,7 @@ describe('update: settings', () => {
       updatedAt: T0,
       pinned: true,
       settings: { seed: 9 },
+      projectId: null,
     });
   });
 });
@@ -316,7 +319,7 @@ describe('updateSchema', () => {
   it('rejects unknown keys, at the top level and in settings', () => {
     expect(updateSchema.safeParse({ title: 'ok', color: 'red' }).success).toBe(false);
     expect(updateSchema.safeParse({ pinnedAt: 123 }).success).toBe(false);
-    expect(updateSchema.safeParse({ settings: { model: 'gpt-4' } }).success).toBe(false);
+    expect(updateSchema.safeParse({ settings: { colour: 'red' } }).success).toBe(false);
   });
 
   it('accepts each field alone, and trims a title', () => {

@@ -149,7 +149,7 @@ describe('loadConversation: a message to open at (search results)', () => {
 describe('rename', () => {
   it('renames and returns the summary', () => {
     insertConversation(db, { id: 'r1', title: 'Old', updatedAt: T0 });
-    expect(update(db, 'r1', { title: 'New' })).toEqual({ id: 'r1', title: 'New', createdAt: T0, updatedAt: T0, pinned: false, settings: {} });
+    expect(update(db, 'r1', { title: 'New' })).toEqual({ id: 'r1', title: 'New', createdAt: T0, updatedAt: T0, pinned: false, settings: {}, projectId: null });
   });
 
   it('an unknown id → not_found', () => {

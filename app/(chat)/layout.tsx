@@ -5,11 +5,13 @@ import { SidebarDrawer } from '@/components/sidebar/drawer';
 import { SkipLink } from '@/components/skip-link';
 import { Sidebar } from '@/components/sidebar/sidebar';
 import { listPage } from '@/lib/conversations';
+import { listAll as listProjects } from '@/lib/projects';
 import { appDb, getConfig } from '@/lib/server';
 
 export default async function ChatLayout({ children }: { children: React.ReactNode }) {
   await connection(); // always rendered per request: the history lives in the database
   const page = listPage(appDb(), { limit: 50 });
+  const projects = listProjects(appDb()).map((p) => ({ id: p.id, name: p.name, updatedAt: p.updatedAt }));
   return (
     <div className="flex h-dvh overflow-hidden">
       <SkipLink />
@@ -20,6 +22,7 @@ export default async function ChatLayout({ children }: { children: React.ReactNo
             initialItems={page.conversations}
             initialCursor={page.nextCursor}
             initialPinned={page.pinned}
+            initialProjects={projects}
             canSignOut={Boolean(getConfig().APP_PASSWORD)}
           />
         </SidebarDrawer>

@@ -1,10 +1,8 @@
 'use client';
 
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { fileKind } from '@/lib/attachments/file-kind';
-import { formatBytes } from '@/lib/attachments/format-bytes';
 import type { AttachmentInfo } from '@/lib/chat/ui-message';
-import { uploadFile } from './upload-file';
+import type { AttachmentLimits } from './attach-files';
 
 /** A file in the composer: being uploaded, ready to send (with its token count), or refused. */
 export type PendingAttachment = {
@@ -17,7 +15,14 @@ export type PendingAttachment = {
   error?: string;
 };
 
-export type AttachmentLimits = { maxBytes: number; maxFiles: number };
+export type { AttachmentLimits };
+
+/** Loaded on first use (or in idle time after the chat has mounted): see attach-files.ts. */
+let attachModule: Promise<typeof import('./attach-files')> | undefined;
+export function loadAttachFiles(): Promise<typeof import('./attach-files')> {
+  attachModule ??= import('./attach-files');
+  return attachModule;
+}
 
 let nextKey = 0;
 
@@ -38,26 +43,30 @@ export function usePendingAttachments(limits: AttachmentLimits) {
 
   const add = useCallback(
     (files: File[]) => {
-      const added: PendingAttachment[] = [];
-      for (const file of files) {
-        const key = `a${nextKey++}`;
-        const base = { key, name: file.name || 'pasted file', sizeBytes: file.size, progress: 0 };
-        const refusal = refuse(file, limits, count.current + added.filter((a) => a.state !== 'error').length);
-        if (refusal) {
-          added.push({ ...base, state: 'error', error: refusal });
-          continue;
+      if (files.length === 0) return;
+      void loadAttachFiles().then(({ refusal, upload }) => {
+        const added: PendingAttachment[] = [];
+        for (const file of files) {
+          const key = `a${nextKey++}`;
+          const base = { key, name: file.name || 'pasted file', sizeBytes: file.size, progress: 0 };
+          const refused = refusal(file, limits, count.current + added.filter((a) => a.state !== 'error').length);
+          if (refused) {
+            added.push({ ...base, state: 'error', error: refused });
+            continue;
+          }
+          added.push({ ...base, state: 'uploading' });
+          const controller = new AbortController();
+          controllers.current.set(key, controller);
+          void upload(file, (share) => update(key, { progress: share }), controller.signal).then((result) => {
+            controllers.current.delete(key);
+            if (controller.signal.aborted) return;
+            if (result.ok) update(key, { state: 'ready', progress: 1, info: result.file, name: result.file.name });
+            else update(key, { state: 'error', error: result.message });
+          });
         }
-        added.push({ ...base, state: 'uploading' });
-        const controller = new AbortController();
-        controllers.current.set(key, controller);
-        void uploadFile(file, (share) => update(key, { progress: share }), controller.signal).then((result) => {
-          controllers.current.delete(key);
-          if (controller.signal.aborted) return;
-          if (result.ok) update(key, { state: 'ready', progress: 1, info: result.file, name: result.file.name });
-          else update(key, { state: 'error', error: result.message });
-        });
-      }
-      if (added.length) setItems((current) => [...current, ...added]);
+        count.current += added.filter((a) => a.state !== 'error').length;
+        setItems((current) => [...current, ...added]);
+      });
     },
     [limits, update],
   );
@@ -88,16 +97,4 @@ export function usePendingAttachments(limits: AttachmentLimits) {
   }, []);
 
   return { items, add, remove, clear, restore };
-}
-
-function refuse(file: File, limits: AttachmentLimits, alreadyAttached: number): string | undefined {
-  const name = file.name || 'pasted file';
-  if (alreadyAttached >= limits.maxFiles) return `${name}: at most ${limits.maxFiles} files can be attached to one message.`;
-  if (file.size > limits.maxBytes) {
-    return `${name} is ${formatBytes(file.size)}; files can be at most ${formatBytes(limits.maxBytes)}.`;
-  }
-  if (!fileKind(name, file.type)) {
-    return `${name}: this kind of file is not supported. Attach text, Markdown, code, CSV, JSON, HTML, PDF or DOCX.`;
-  }
-  return undefined;
 }

@@ -5,6 +5,7 @@ import { ThemeSelect } from '@/components/theme/theme-select';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { formatUsd } from '@/lib/cost';
+import { PrintButton } from './print-conversation';
 
 export type ConversationInfo = {
   usage: { promptTokens: number; completionTokens: number; cachedTokens: number; costUsd: number; cacheSavedUsd: number };
@@ -29,6 +30,8 @@ export function ChatHeader({
   model,
   onOpenSettings,
   hasSettings,
+  onPrint,
+  printing = false,
 }: {
   info?: ConversationInfo;
   /** The context of the next request (a new chat has it without info). */
@@ -40,6 +43,9 @@ export function ChatHeader({
   model?: ReactNode;
   onOpenSettings(): void;
   hasSettings: boolean;
+  /** Print the whole conversation (or save it as a PDF). */
+  onPrint?(): void;
+  printing?: boolean;
 }) {
   const next = context ? context.tokens + draftTokens : 0;
   const share = context ? Math.min(1, next / context.window) : 0;
@@ -84,6 +90,7 @@ export function ChatHeader({
         </span>
       ) : null}
       {model}
+      {onPrint ? <PrintButton onPrint={onPrint} preparing={printing} /> : null}
       <ThemeSelect />
       <button
         type="button"

@@ -9,6 +9,7 @@ import { friendlyChatError, readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { setDrawerOpen } from '@/components/sidebar/drawer';
 import { startNewChat } from './new-chat-store';
+import { markMounted } from '@/components/hydration';
 import { groupTurns, type Turn } from '@/lib/chat/group-turns';
 import { mergeNewestPage } from '@/lib/chat/merge-messages';
 import type { ConversationSettings } from '@/lib/chat/settings';
@@ -23,6 +24,7 @@ import type { AttachmentInfo } from '@/lib/chat/ui-message';
 import { MessageList, type MessageListHandle } from './message-list';
 import { SettingsDialog } from './settings-dialog';
 import { ModelPicker } from './model-picker';
+import { PrintView, usePrint } from './print-conversation';
 import { ThinkingIndicator } from './thinking';
 import { useScrollToMessage } from './use-scroll-to-message';
 import { useStickToBottom } from './use-stick-to-bottom';
@@ -129,6 +131,8 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
       if (!isAbort) void refresh({ messages: !isError });
     },
   });
+
+  const print = usePrint(id, messages, hasOlder);
 
   const statusRef = useRef(status);
   statusRef.current = status;
@@ -303,7 +307,10 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
     if (!busy) composer.current?.focus();
   }, [busy]);
 
-  useEffect(preloadMarkdown, []);
+  useEffect(() => {
+    preloadMarkdown();
+    markMounted('chat');
+  }, []);
 
   // When a reply has finished (not stopped, not failed), screen readers hear it once, as rendered
   // (what a sighted reader sees), not its markdown source.
@@ -519,7 +526,10 @@ export function Chat({ id, initialMessages, isNew, resume, maxMessageChars, ...p
         model={<ModelPicker value={settings.model} defaultModel={props.defaultModel} onChange={(m) => void chooseModel(m)} />}
         onOpenSettings={() => setSettingsOpen(true)}
         hasSettings={Object.keys(settings).length > 0}
+        onPrint={() => void print.printNow()}
+        printing={print.preparing}
       />
+      <PrintView title={print.title} messages={print.printMessages} omitted={print.omitted} />
       {settingsOpen ? (
         <SettingsDialog
           open

@@ -2,9 +2,8 @@
 
 import { forwardRef, useEffect, useImperativeHandle, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { AttachmentChip, attachmentDetail, formatTokens } from '@/components/attachments/attachment-chip';
-import { usePendingAttachments, type AttachmentLimits } from '@/components/attachments/use-pending-attachments';
+import { loadAttachFiles, usePendingAttachments, type AttachmentLimits } from '@/components/attachments/use-pending-attachments';
 import { documentOverheadTokens } from '@/lib/attachments/document-block';
-import { ACCEPT_ATTRIBUTE } from '@/lib/attachments/file-kind';
 import { estimateTokens } from '@/lib/chat/context-window';
 import type { AttachmentInfo } from '@/lib/chat/ui-message';
 
@@ -70,6 +69,19 @@ export const Composer = forwardRef<
 
   useEffect(() => onDraftTokens?.(fit.draft), [fit.draft, onDraftTokens]);
 
+  // The file picker's list of kinds comes with the attachment code, fetched in idle time: a chat
+  // shows without it, and until then the picker offers every file (a kind that cannot be read is
+  // refused on its chip all the same).
+  useEffect(() => {
+    const load = () =>
+      void loadAttachFiles().then(({ ACCEPT_ATTRIBUTE }) => {
+        if (picker.current) picker.current.accept = ACCEPT_ATTRIBUTE;
+      });
+    if (typeof requestIdleCallback !== 'function') return load();
+    const handle = requestIdleCallback(load, { timeout: 3_000 });
+    return () => cancelIdleCallback(handle);
+  }, []);
+
   // While a reply streams, what is sent is queued (see Chat): it goes when the reply ends.
   const canSend = (text.trim().length > 0 || ready.length > 0) && !uploading && fit.over.size === 0;
 
@@ -126,7 +138,6 @@ export const Composer = forwardRef<
           type="file"
           multiple
           hidden
-          accept={ACCEPT_ATTRIBUTE}
           data-testid="attach-input"
           onChange={(e) => {
             attachments.add([...(e.target.files ?? [])]);

@@ -2,6 +2,7 @@
 
 import { createContext, lazy, memo, Suspense, useContext, useState } from 'react';
 import { AttachmentChip, attachmentDetail } from '@/components/attachments/attachment-chip';
+import { markMarkdownReady } from '@/components/hydration';
 import { cacheSaving, formatUsd, type Prices } from '@/lib/cost';
 import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
 import { copyText } from './copy';
@@ -17,7 +18,10 @@ let loaded: typeof import('./markdown') | null = null;
 let hydrated = false;
 const loadMarkdown = () =>
   import('./markdown').then((m) => {
-    if (typeof window !== 'undefined') loaded = m;
+    if (typeof window !== 'undefined') {
+      loaded = m;
+      markMarkdownReady();
+    }
     return m;
   });
 const LazyMarkdown = lazy(() => loadMarkdown().then((m) => ({ default: m.Markdown })));

@@ -7,10 +7,11 @@ import { Dialog, buttonStyles } from '@/components/ui/dialog';
 import { readApiError } from '@/components/api-error';
 import { conversationStore, type ConversationListItem } from './conversation-store';
 import { ExportButton } from './export-button';
+import { FolderIcon, MoveToProjectDialog } from './projects';
 
-/** Rename and delete for one sidebar entry, each confirmed in a dialog. */
+/** Pin, rename, move to a project, export and delete for one sidebar entry; all but pin in a dialog. */
 export function ConversationActions({ conversation }: { conversation: ConversationListItem }) {
-  const [dialog, setDialog] = useState<'rename' | 'delete' | null>(null);
+  const [dialog, setDialog] = useState<'rename' | 'move' | 'delete' | null>(null);
   const [title, setTitle] = useState(conversation.title);
   const [busy, setBusy] = useState(false);
   const router = useRouter();
@@ -67,8 +68,12 @@ export function ConversationActions({ conversation }: { conversation: Conversati
 
   return (
     <>
-      {/* Over the end of the title, shown on hover or keyboard focus (always on touch screens, beside it). */}
-      <div className="absolute inset-y-0 right-0 flex items-center rounded-r-lg bg-inherit pr-1 pl-1 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:static [@media(hover:none)]:opacity-100">
+      {/*
+        Over the end of the title, shown on hover or keyboard focus (always on touch screens, beside it).
+        Five 24 px buttons: together under half the row, so the middle of the row is always the link
+        (the padding between them lets clicks through to it).
+      */}
+      <div className="pointer-events-none absolute inset-y-0 right-0 flex items-center rounded-r-lg bg-inherit px-0.5 opacity-0 group-focus-within:opacity-100 group-hover:opacity-100 [@media(hover:none)]:static [@media(hover:none)]:opacity-100 [&_button]:pointer-events-auto [&_button]:p-[5px]">
         <button
           type="button"
           className={buttonStyles.ghost}
@@ -89,6 +94,15 @@ export function ConversationActions({ conversation }: { conversation: Conversati
           }}
         >
           <PencilIcon />
+        </button>
+        <button
+          type="button"
+          className={buttonStyles.ghost}
+          aria-label={`Move ${conversation.title} to project`}
+          title="Move to project"
+          onClick={() => setDialog('move')}
+        >
+          <FolderIcon />
         </button>
         <ExportButton conversation={conversation} />
         <button
@@ -124,6 +138,8 @@ export function ConversationActions({ conversation }: { conversation: Conversati
           </div>
         </form>
       </Dialog>
+
+      {dialog === 'move' ? <MoveToProjectDialog conversation={conversation} onClose={() => setDialog(null)} /> : null}
 
       <Dialog
         open={dialog === 'delete'}

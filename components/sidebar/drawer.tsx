@@ -2,6 +2,7 @@
 
 import { usePathname, useSearchParams } from 'next/navigation';
 import { useEffect, useRef, useSyncExternalStore, type ReactNode } from 'react';
+import { markMounted } from '@/components/hydration';
 
 /**
  * On narrow screens the sidebar is a drawer over the chat, opened from the chat's header; from
@@ -41,6 +42,8 @@ export function SidebarDrawer({ children }: { children: ReactNode }) {
   const search = useSearchParams();
   // Choosing a conversation (or a new chat) closes the drawer.
   useEffect(() => setDrawerOpen(false), [pathname, search]);
+  // After the sidebar inside it (a child's effects run first): both are interactive now.
+  useEffect(() => markMounted('sidebar'), []);
   useEffect(() => {
     if (!isOpen) return;
     const target = focusOnOpen?.() ?? (narrow() ? panel.current?.querySelector<HTMLElement>('[data-drawer-close]') : null);

@@ -7,6 +7,8 @@ import { startNewChat } from '@/components/chat/new-chat-store';
 import { groupByDate } from '@/lib/date-groups';
 import { ConversationActions } from './conversation-actions';
 import { conversationStore, useConversations, type ConversationListItem } from './conversation-store';
+import type { ProjectListItem } from './project-store';
+import { SidebarProjects } from './projects';
 import { DrawerCloseButton } from './drawer';
 import { TransferBar } from './transfer';
 import { SidebarSearch } from './search';
@@ -15,6 +17,8 @@ export type SidebarProps = {
   initialItems: ConversationListItem[];
   initialCursor: string | null;
   initialPinned?: ConversationListItem[];
+  /** Every project, most recently changed first. */
+  initialProjects?: ProjectListItem[];
   /** The server has APP_PASSWORD set, so there is a session to end. */
   canSignOut?: boolean;
 };
@@ -23,7 +27,7 @@ export type SidebarProps = {
  * The history: newest first, grouped by day, loaded a page at a time as the user scrolls, so it
  * stays fast with thousands of conversations.
  */
-export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSignOut = false }: SidebarProps) {
+export function Sidebar({ initialItems, initialCursor, initialPinned = [], initialProjects = NO_PROJECTS, canSignOut = false }: SidebarProps) {
   const live = useConversations();
   const pathname = usePathname();
   const router = useRouter();
@@ -73,6 +77,7 @@ export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSi
           <PlusIcon /> New chat
         </button>
       </div>
+      <SidebarProjects initialProjects={initialProjects} />
       <SidebarSearch>
       <nav aria-label="Conversations" className="min-h-0 flex-1 overflow-y-auto px-2 pb-4">
         {items.length === 0 && pinned.length === 0 ? (
@@ -93,7 +98,7 @@ export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSi
                         href={`/chat/${c.id}`}
                         aria-current={active ? 'page' : undefined}
                         // While the actions show over its end, the title makes room for them (ellipsis, not a hard cut).
-                        className="min-w-0 flex-1 truncate px-2 py-2 text-sm group-hover:pr-28 [@media(hover:hover)]:group-focus-within:pr-28"
+                        className="min-w-0 flex-1 truncate px-2 py-2 text-sm group-hover:pr-32 [@media(hover:hover)]:group-focus-within:pr-32"
                         title={c.title}
                       >
                         {c.title}
@@ -127,6 +132,8 @@ export function Sidebar({ initialItems, initialCursor, initialPinned = [], canSi
     </aside>
   );
 }
+
+const NO_PROJECTS: ProjectListItem[] = [];
 
 function SignOutButton() {
   return (

@@ -68,7 +68,7 @@ describe('conversationSettingsSchema', () => {
   });
 
   it('rejects unknown keys', () => {
-    expect(ok({ model: 'gpt-4' })).toBe(false);
+    expect(ok({ colour: 'red' })).toBe(false);
     expect(ok({ temperature: 0.5, top_p: 0.5 })).toBe(false);
   });
 
@@ -101,6 +101,14 @@ describe('settingsPatchSchema', () => {
     expect(settingsPatchSchema.safeParse({ maxTokens: 0.5 }).success).toBe(false);
     expect(settingsPatchSchema.safeParse({ seed: -1 }).success).toBe(false);
     expect(settingsPatchSchema.safeParse({ presencePenalty: -3 }).success).toBe(false);
+  });
+
+  it('takes a model name, and refuses one that is not a model name', () => {
+    expect(ok({ model: 'qwen-plus' })).toBe(true);
+    expect(ok({ model: 'openai/gpt-4o' })).toBe(true);
+    expect(ok({ model: 'a b' })).toBe(false);
+    expect(ok({ model: '' })).toBe(false);
+    expect(settingsPatchSchema.parse({ model: null })).toEqual({ model: null });
   });
 
   it('rejects unknown keys', () => {

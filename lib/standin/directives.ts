@@ -22,6 +22,8 @@ export interface Directives {
   tokens?: number;
   /** `[[reply=TEXT]]` reply exactly TEXT (percent-decoded). */
   reply?: string;
+  /** `[[gate=NAME]]` hold the stream after a few content chunks until gate NAME is opened (see gates.ts). */
+  gate?: string;
   /**
    * `[[once]]` the failure directives (status, cut, malformed, ttfb) apply only the first time the
    * stand-in sees this message, so a test can fail a reply and then see Retry succeed.
@@ -37,7 +39,7 @@ export interface ParsedDirectives {
   ignored: string[];
 }
 
-type IntegerKey = Exclude<keyof Directives, 'reply' | 'once'>;
+type IntegerKey = Exclude<keyof Directives, 'reply' | 'once' | 'gate'>;
 
 interface IntegerSpec {
   key: IntegerKey;
@@ -88,6 +90,12 @@ export function parseDirectives(message: string): ParsedDirectives {
     if (name === 'reply') {
       if (rawValue === undefined) ignored.push(name);
       else directives.reply = decode(rawValue);
+      return '';
+    }
+
+    if (name === 'gate') {
+      if (rawValue === undefined || !rawValue.trim()) ignored.push(name);
+      else directives.gate = rawValue.trim();
       return '';
     }
 

@@ -210,6 +210,7 @@ export function createStandinHandler(options: StandinHandlerOptions = {}): Stand
           pieces,
           finishReason,
           delayMs: directives.delayMs ?? defaultDelayMs,
+          gate: directives.gate,
           cutAfter: directives.cutAfter,
           malformedAfter: directives.malformedAfter,
           usage: chat.includeUsage ? computeUsage(chat.messages, pieces.length) : undefined,

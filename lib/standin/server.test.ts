@@ -196,3 +196,34 @@ describe('the official AI SDK provider', () => {
     expect(String(errors[0])).toMatch(/overloaded/);
   });
 });
+
+describe('gates', () => {
+  it('holds a [[gate=NAME]] reply a few words in until POST /__gate/NAME, then finishes it', async () => {
+    const res = await chat('hold on [[tokens=20]] [[gate=g1]]');
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let received = '';
+    // Read until the stream stops giving (held at the gate): five words, no end yet.
+    while ((received.match(/"content":"\w+ "/g) ?? []).length < 5) received += decoder.decode((await reader.read()).value);
+    const next = reader.read();
+    const held = await Promise.race([next.then(() => 'more'), new Promise((r) => setTimeout(() => r('held'), 300))]);
+    expect(held).toBe('held');
+    expect(received).not.toContain('[DONE]');
+    expect((await fetch(`${origin}/__gate/g1`, { method: 'POST' })).status).toBe(204);
+    const first = await next;
+    if (first.value) received += decoder.decode(first.value);
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      received += decoder.decode(value);
+    }
+    expect(parseSse(received).done).toBe(true);
+    expect(parseSse(received).text.trim().split(/\s+/)).toHaveLength(20);
+  });
+
+  it('lets a gate opened before the reply reaches it through at once', async () => {
+    await fetch(`${origin}/__gate/g2`, { method: 'POST' });
+    const body = await (await chat('already open [[tokens=12]] [[gate=g2]]')).text();
+    expect(parseSse(body).text.trim().split(/\s+/)).toHaveLength(12);
+  });
+});

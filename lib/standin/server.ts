@@ -6,6 +6,7 @@
  */
 import { type IncomingMessage, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { openGate } from './gates';
 import { createStandinHandler } from './handler';
 import type { StandinHandler, StandinRequestInfo } from './types';
 
@@ -140,6 +141,13 @@ export async function startStandinServer(opts: StandinServerOptions = {}): Promi
         return;
       }
       return sendJson(res, 405, { error: { message: 'Use GET or DELETE.', type: 'invalid_request_error', param: null, code: null } });
+    }
+    const gate = /\/__gate\/([^/]+)$/.exec(path);
+    if (gate) {
+      if (req.method !== 'POST') return sendJson(res, 405, { error: { message: 'Use POST.', type: 'invalid_request_error', param: null, code: null } });
+      openGate(decodeURIComponent(gate[1]!));
+      res.writeHead(204).end();
+      return;
     }
     bridge(handler, origin, req, res).catch(() => {
       // Reading the request failed (client vanished mid-upload); nothing left to answer.

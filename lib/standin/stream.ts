@@ -6,6 +6,7 @@
  * backpressure would, and nothing is generated ahead of need. Every pause is a
  * timer that abort/cancel clears, so once the client is gone no code keeps running.
  */
+import { waitForGate } from './gates';
 import type { FinishReason, RequestOutcome } from './types';
 import type { Usage } from './tokens';
 import {
@@ -24,6 +25,8 @@ export interface StreamPlan {
   pieces: readonly string[];
   finishReason: FinishReason;
   delayMs: number;
+  /** Hold after GATE_AFTER_CHUNKS content chunks until this gate opens (`[[gate=NAME]]`). */
+  gate?: string;
   /** Drop the connection after this many content chunks (or at the end of the content, if fewer). */
   cutAfter?: number;
   /** Send a non-JSON event after this many content chunks (or at the end of the content), then close. */
@@ -37,6 +40,9 @@ export interface StreamEnd {
   outcome: Exclude<RequestOutcome, 'error'>;
   chunksSent: number;
 }
+
+/** Where a gated reply holds: a few words in, so the client already shows it streaming. */
+const GATE_AFTER_CHUNKS = 5;
 
 /** With no delay, emit up to this many content events per pull: 200k tokens shouldn't need 200k pulls. */
 const UNDELAYED_BATCH = 256;
@@ -56,6 +62,7 @@ export function createCompletionStream(plan: StreamPlan, onEnd: (end: StreamEnd)
   let roleSent = false;
   let sent = 0;
   let ended = false;
+  let gatePassed = false;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let wake: (() => void) | undefined;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
@@ -123,6 +130,13 @@ export function createCompletionStream(plan: StreamPlan, onEnd: (end: StreamEnd)
         let text = '';
         let budget = plan.delayMs > 0 ? 1 : UNDELAYED_BATCH;
         while (budget > 0 && sent < pieces.length && !breakpoint(plan.cutAfter) && !breakpoint(plan.malformedAfter)) {
+          if (plan.gate && sent === GATE_AFTER_CHUNKS && !gatePassed) {
+            // Deliver what came before the gate first, so the client shows a reply in progress.
+            if (text !== '') break;
+            await waitForGate(plan.gate, signal);
+            gatePassed = true;
+            if (ended) return;
+          }
           if (plan.delayMs > 0) {
             await pause(plan.delayMs);
             if (ended) return;
