@@ -4,7 +4,7 @@
  *
  *   npm run bench                     everything (builds first if the build is stale)
  *   npm run bench -- --quick          fewer samples and a 100k-message history (a smoke run, ~2 min)
- *   npm run bench -- --only=ttft,history
+ *   npm run bench -- --only=ttft,history   (suites: ttft, throughput, concurrency, frontend, documents, history)
  *   npm run bench -- --no-build       measure the existing build even if sources are newer
  *   npm run bench -- --strict         exit 1 when a budget is missed
  *   npm run bench -- --out=FILE       write the JSON elsewhere (default bench/results/latest.json;
@@ -23,12 +23,13 @@ import { startProcess, waitForHttp, type Proc } from './lib/procs';
 import { round } from './lib/stats';
 import { ensureBuild, snapshotBuild } from './lib/workspace';
 import { concurrencySuite } from './suites/concurrency';
+import { documentsSuite } from './suites/documents';
 import { frontendSuite } from './suites/frontend';
 import { historySuite } from './suites/history';
 import { throughputSuite } from './suites/throughput';
 import { ttftSuite } from './suites/ttft';
 
-const SUITES = ['ttft', 'throughput', 'concurrency', 'frontend', 'history'] as const;
+const SUITES = ['ttft', 'throughput', 'concurrency', 'frontend', 'documents', 'history'] as const;
 type Suite = (typeof SUITES)[number];
 
 function parseArgs(argv: string[]) {
@@ -164,7 +165,7 @@ async function main(): Promise<void> {
     await waitForHttp(`${ctx.standinUrl}/v1/models`, standin);
     log(`stand-in on :${ports.standin}`);
 
-    const needsSmallApp = ['ttft', 'throughput', 'concurrency', 'frontend'].some((s) => args.suites.has(s as Suite));
+    const needsSmallApp = ['ttft', 'throughput', 'concurrency', 'frontend', 'documents'].some((s) => args.suites.has(s as Suite));
     let freshStartupMs = Number.NaN;
     if (needsSmallApp || args.suites.has('history')) {
       // Conversations of exactly 50 messages for the follow-up TTFT samples and the /chat/[id] page.
@@ -181,6 +182,8 @@ async function main(): Promise<void> {
       if (args.suites.has('throughput')) await timed('relay throughput', () => throughputSuite(ctx, app, runTag));
       if (args.suites.has('concurrency')) await timed('concurrency', () => concurrencySuite(ctx, app, runTag));
       if (args.suites.has('frontend')) await timed('front end', () => frontendSuite(ctx, app, chatPageId));
+      // Last on this app: it leaves an extraction worker and ~10 MB of file text behind.
+      if (args.suites.has('documents')) await timed('documents', () => documentsSuite(ctx, app, runTag));
       await app.stop();
       procs.pop();
     }
