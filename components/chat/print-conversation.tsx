@@ -1,11 +1,10 @@
 'use client';
 
-import { lazy, memo, Suspense, useCallback, useEffect, useRef, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useRef, useState, type ComponentProps, type ComponentType } from 'react';
 import { flushSync } from 'react-dom';
-import { readApiError } from '@/components/api-error';
 import { conversationStore } from '@/components/sidebar/conversation-store';
 import { toast } from '@/components/toast';
-import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
+import type { ChatUIMessage } from '@/lib/chat/ui-message';
 
 /*
  * Print / save as PDF. The message list on screen holds only what is loaded, and past 60 turns
@@ -18,27 +17,38 @@ import { messageText, type ChatUIMessage } from '@/lib/chat/ui-message';
  *   everything is rendered, highlighted and typeset, then the browser's print dialog opens.
  * - Print from the browser's menu (no key, no button): there is no time to fetch, so what is
  *   loaded is rendered at once (`beforeprint`) and the page says what is left out.
+ *
+ * This module is in the chat's first load, so it holds only the listeners, the state and the
+ * button. What a print renders and the work around it (print-view.tsx) are loaded on their own:
+ * in idle time after the chat mounts, so that a print from the browser's menu, which must render
+ * within its `beforeprint` event, finds them loaded; Print and Ctrl+P wait for them if need be.
  */
 
-/** The chat's markdown renderer, loaded on its own (as the message list does); null until it has arrived. */
-let renderer: typeof import('./markdown') | null = null;
-let rendererLoading: Promise<typeof import('./markdown')> | null = null;
-function loadRenderer() {
-  rendererLoading ??= import('./markdown').then(
-    (m) => (renderer = m),
+/** print-view.tsx; null until it has arrived. */
+let printModule: typeof import('./print-view') | null = null;
+let printLoading: Promise<typeof import('./print-view')> | null = null;
+function loadPrintView() {
+  printLoading ??= import('./print-view').then(
+    (m) => (printModule = m),
     (error: unknown) => {
-      rendererLoading = null; // a failed chunk may load on the next try
+      printLoading = null; // a failed chunk may load on the next try
       throw error;
     },
   );
-  return rendererLoading;
+  return printLoading;
 }
-const LazyMarkdown = lazy(() => loadRenderer().then((m) => ({ default: m.Markdown })));
+// Only for a print from the browser's menu before print-view.tsx has arrived: the view fills in
+// when it does. A chunk that fails renders nothing here rather than breaking the chat; a later
+// print loads it again (and then renders printModule's component directly).
+const LazyPrintContent = lazy(() =>
+  loadPrintView().then(
+    (m) => ({ default: m.PrintContent }),
+    () => ({ default: (() => null) as ComponentType<ComponentProps<typeof import('./print-view').PrintContent>> }),
+  ),
+);
 
 /** What a print shows: the messages, and how many older ones it leaves out (null: some, how many unknown). */
 type PrintJob = { messages: ChatUIMessage[]; omitted?: number | null; title: string };
-
-const PAGE = 500;
 
 export type PrintState = {
   /** The messages the print view renders; null when nothing is being printed. */
@@ -76,37 +86,20 @@ export function usePrint(conversationId: string, loadedMessages: ChatUIMessage[]
     setPreparing(true);
     try {
       const { conversationId: id, loadedMessages: loaded, hasOlder: older } = latest.current;
-      const rendererReady = loadRenderer().catch(() => null);
-      let messages = loaded;
-      let omitted: number | null | undefined;
-      const first = loaded[0];
-      if (older && first) {
-        try {
-          const previous = await fetchOlder(id, first.id);
-          // The list may have moved on meanwhile (a reply streamed, a page was loaded): take it as it is now.
-          const now = latest.current.loadedMessages;
-          const sameBranch = now.some((m) => m.id === first.id);
-          const onScreen = new Set((sameBranch ? now : loaded).map((m) => m.id));
-          messages = [...previous.filter((m) => !onScreen.has(m.id)), ...(sameBranch ? now : loaded)];
-        } catch (error) {
-          omitted = null;
-          toast.error(`Could not load the older messages (${error instanceof Error ? error.message : 'network error'}); printing the ones loaded.`);
-        }
+      let work: typeof import('./print-view');
+      try {
+        work = await loadPrintView();
+      } catch {
+        toast.error('Could not prepare the conversation for printing (network error); try again.');
+        return;
       }
-      if (messages.some((m) => m.role === 'assistant' && messageText(m).includes('$'))) {
-        await import('./math').catch(() => undefined);
-      }
-      await rendererReady;
+      const { messages, omitted } = await work.gather(id, loaded, older, () => latest.current.loadedMessages);
       await new Promise<void>((resolve) => {
         committed.current = resolve;
         setJob({ messages, omitted, title: titleOf(id) });
       });
       const view = document.querySelector<HTMLElement>('[data-print-view]');
-      if (view) {
-        await settled(view, Math.min(60_000, 10_000 + messages.length * 10));
-        annotateLinks(view);
-        await loadMathFonts(view);
-      }
+      if (view) await work.finish(view, messages.length);
       flushSync(() => setPreparing(false));
       printing.current = true;
       try {
@@ -140,7 +133,10 @@ export function usePrint(conversationId: string, loadedMessages: ChatUIMessage[]
     }
     function annotateAfterRender() {
       const view = document.querySelector<HTMLElement>('[data-print-view]');
-      if (view) annotateLinks(view);
+      if (!view) return;
+      if (printModule) printModule.annotateLinks(view);
+      // Not loaded yet (the menu was used right after the page opened): once the view has filled in.
+      else void loadPrintView().then((m) => m.annotateWhenRendered(view), () => undefined);
     }
     // Once printed (or cancelled), the second copy of the conversation leaves the page.
     function onAfterPrint() {
@@ -156,9 +152,13 @@ export function usePrint(conversationId: string, loadedMessages: ChatUIMessage[]
     };
   }, [printNow]);
 
-  // The renderer is the one the chat loads; have it here before a print from the browser's menu needs it.
+  // The print view's code, and the chat's markdown renderer it uses: here before a print from the
+  // browser's menu needs them, fetched when the browser is idle so they do not compete with the chat.
   useEffect(() => {
-    void loadRenderer().catch(() => undefined);
+    const load = () => void loadPrintView().then((m) => m.loadRenderer()).catch(() => undefined);
+    if (typeof requestIdleCallback !== 'function') return load();
+    const handle = requestIdleCallback(load, { timeout: 3_000 });
+    return () => cancelIdleCallback(handle);
   }, []);
 
   return {
@@ -168,25 +168,6 @@ export function usePrint(conversationId: string, loadedMessages: ChatUIMessage[]
     preparing,
     printNow,
   };
-}
-
-/** The older messages of the branch, before message `before`, oldest first. */
-async function fetchOlder(conversationId: string, before: string): Promise<ChatUIMessage[]> {
-  const pages: ChatUIMessage[][] = [];
-  let cursor = before;
-  // At most a million messages: a guard against a server that keeps saying there is more.
-  for (let i = 0; i < 2_000; i++) {
-    const res = await fetch(
-      `/api/conversations/${encodeURIComponent(conversationId)}/messages?before=${encodeURIComponent(cursor)}&limit=${PAGE}`,
-    );
-    if (!res.ok) throw new Error(await readApiError(res));
-    const page = (await res.json()) as { messages: ChatUIMessage[]; hasOlder: boolean };
-    pages.unshift(page.messages);
-    const oldest = page.messages[0];
-    if (!page.hasOlder || !oldest) break;
-    cursor = oldest.id;
-  }
-  return pages.flat();
 }
 
 /** Whether `all` ends with exactly the messages of `tail` (the same objects: nothing changed since). */
@@ -205,108 +186,8 @@ function titleOf(conversationId: string): string {
 }
 
 /**
- * Resolves once the print view has stopped changing (markdown rendered, code highlighted, math
- * typeset), or at the deadline: a print should never wait forever for one block.
- */
-async function settled(view: HTMLElement, timeoutMs: number): Promise<boolean> {
-  const deadline = performance.now() + timeoutMs;
-  let changed = performance.now();
-  const observer = new MutationObserver(() => (changed = performance.now()));
-  observer.observe(view, { subtree: true, childList: true, attributes: true, characterData: true });
-  try {
-    while (performance.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-      if (performance.now() - changed >= 250 && isRendered(view)) return true;
-    }
-    return false;
-  } finally {
-    observer.disconnect();
-  }
-}
-
-function isRendered(view: HTMLElement): boolean {
-  if (view.querySelector('[data-print-pending]')) return false;
-  // Until Shiki has answered, a code block shows its text with every token's colour `inherit`.
-  for (const pre of view.querySelectorAll<HTMLElement>('[data-streamdown="code-block-body"] pre')) {
-    const token = pre.querySelector<HTMLElement>('code > span > span');
-    if (token && token.style.getPropertyValue('--sdm-c').trim() === 'inherit') return false;
-  }
-  return true;
-}
-
-/** KaTeX's fonts load when a formula is first shown; the print view is never shown on screen. */
-async function loadMathFonts(view: HTMLElement): Promise<void> {
-  if (!view.querySelector('.katex')) return;
-  const faces: FontFace[] = [];
-  document.fonts.forEach((face) => {
-    if (face.status === 'unloaded' && face.family.replace(/["']/g, '').startsWith('KaTeX')) faces.push(face);
-  });
-  if (!faces.length) return;
-  await Promise.race([Promise.allSettled(faces.map((f) => f.load())), new Promise((resolve) => setTimeout(resolve, 5_000))]);
-}
-
-/** Each reply's markdown source, for the addresses of its links (the renderer shows them as buttons). */
-const replySources = new WeakMap<Element, string>();
-
-/**
- * On paper a link needs its address: the chat renders links as buttons (they ask before opening),
- * which carry no href, so the addresses come from the reply's markdown, matched by link text.
- * A link whose text is its address (a bare URL) gets none.
- */
-function annotateLinks(view: HTMLElement): void {
-  for (const [el, source] of [...view.querySelectorAll('[data-print-reply]')].map((el) => [el, replySources.get(el)] as const)) {
-    if (!source) continue;
-    const targets = el.querySelectorAll<HTMLElement>('[data-streamdown="link"], a[href]');
-    if (!targets.length) continue;
-    const links = markdownLinks(source);
-    for (const target of targets) {
-      if (target.hasAttribute('data-print-href')) continue;
-      const text = target.textContent ?? '';
-      const href = target.getAttribute('href');
-      const index = href ? -1 : links.findIndex((l) => comparable(l.text) === comparable(text));
-      const url = href ?? (index >= 0 ? links.splice(index, 1)[0]!.url : null);
-      if (!url || !/^https?:\/\//i.test(url) || sameAddress(text, url)) continue;
-      target.setAttribute('data-print-href', url);
-    }
-  }
-}
-
-const comparable = (text: string) => text.replace(/\\(.)/g, '$1').replace(/[\s*_~`]/g, '');
-
-function sameAddress(text: string, url: string): boolean {
-  const bare = (s: string) => s.trim().replace(/^(https?:\/\/)?(www\.)?/i, '').replace(/\/$/, '');
-  return bare(text) === bare(url);
-}
-
-/** The links of a markdown text, in order: `[text](url)`, `[text][ref]`, `[ref]` with its definition. */
-export function markdownLinks(markdown: string): { text: string; url: string }[] {
-  const prose = markdown
-    .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, '')
-    .replace(/(`+)[\s\S]*?\1/g, '');
-  const definitions = new Map<string, string>();
-  for (const m of prose.matchAll(/^ {0,3}\[([^\]]+)\]:[ \t]*<?([^\s>]+)>?/gm)) {
-    const label = m[1]!.trim().toLowerCase();
-    if (!definitions.has(label)) definitions.set(label, m[2]!);
-  }
-  const links: { text: string; url: string }[] = [];
-  const pattern =
-    /(!?)\[((?:[^[\]\\]|\\.|\[(?:[^[\]\\]|\\.)*\])*)\](?:\(\s*<?((?:[^\s()<>]|\([^\s()]*\))*)>?(?:\s+(?:"[^"]*"|'[^']*'|\([^)]*\)))?\s*\)|\[([^\]]*)\])?(?!:)/g;
-  for (const m of prose.matchAll(pattern)) {
-    if (m[1]) continue; // an image
-    const text = m[2]!;
-    const url = m[3] ?? definitions.get((m[4] || text).trim().toLowerCase());
-    if (url) links.push({ text, url });
-  }
-  return links;
-}
-
-const dateFormat = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-
-const STATUS_NOTE: Partial<Record<string, string>> = { stopped: 'stopped', error: 'failed', interrupted: 'interrupted' };
-
-/**
- * Every message of the branch, for paper: hidden on screen, the only thing printed. Replies are
- * rendered by the chat's own markdown renderer (static), so code is highlighted and math typeset.
+ * Every message of the branch, for paper: hidden on screen, the only thing printed (app/globals.css
+ * prints it while it is not empty). Its content (print-view.tsx) is rendered only while printing.
  */
 export function PrintView({
   title,
@@ -321,67 +202,15 @@ export function PrintView({
   return (
     <div data-print-view="" data-testid="print-view" className="hidden text-[11pt] leading-normal text-black print:block">
       {messages ? (
-        <>
-          <h1 className="mb-1 text-[18pt] leading-tight font-semibold">{title || 'Conversation'}</h1>
-          <p className="mb-6 text-[9pt] text-neutral-600">
-            {messages.length} {messages.length === 1 ? 'message' : 'messages'} · printed {dateFormat.format(new Date())}
-          </p>
-          {omitted !== undefined && omitted !== 0 ? (
-            <p data-testid="print-omitted" className="mb-6 border border-neutral-400 px-3 py-2 text-[10pt]">
-              {omitted === null ? 'Older messages are' : `${omitted} older ${omitted === 1 ? 'message is' : 'messages are'}`} not
-              included: use Print in the chat (or Ctrl+P) to print the whole conversation.
-            </p>
-          ) : null}
-          {messages.map((m) => (
-            <PrintMessage key={m.id} message={m} />
-          ))}
-        </>
+        printModule ? (
+          <printModule.PrintContent title={title} messages={messages} omitted={omitted} />
+        ) : (
+          <Suspense fallback={null}>
+            <LazyPrintContent title={title} messages={messages} omitted={omitted} />
+          </Suspense>
+        )
       ) : null}
     </div>
-  );
-}
-
-const PrintMessage = memo(function PrintMessage({ message }: { message: ChatUIMessage }) {
-  const text = messageText(message);
-  const createdAt = message.metadata?.createdAt;
-  const status = STATUS_NOTE[message.metadata?.status ?? ''];
-  const attachments = message.metadata?.attachments;
-  const user = message.role === 'user';
-  return (
-    <article data-print-message={message.role} className="print-message mb-5">
-      <p className="print-message-meta mb-1 text-[9pt] text-neutral-600">
-        <span className="font-semibold text-black">{user ? 'You' : 'Qwen'}</span>
-        {createdAt ? <> · {dateFormat.format(new Date(createdAt))}</> : null}
-        {status ? <> · {status}</> : null}
-      </p>
-      {user ? (
-        <>
-          {attachments?.length ? (
-            <p className="mb-1 text-[9pt] text-neutral-700">Attached: {attachments.map((a) => a.name).join(', ')}</p>
-          ) : null}
-          {text ? <div className="border-l-2 border-neutral-400 pl-3 break-words whitespace-pre-wrap">{text}</div> : null}
-        </>
-      ) : (
-        <div
-          data-print-reply=""
-          ref={(el) => {
-            if (el) replySources.set(el, text);
-          }}
-        >
-          {text ? <PrintMarkdown text={text} /> : null}
-          {!text && message.metadata?.error ? <p className="italic">{message.metadata.error}</p> : null}
-        </div>
-      )}
-    </article>
-  );
-});
-
-function PrintMarkdown({ text }: { text: string }) {
-  if (renderer) return <renderer.Markdown text={text} streaming={false} />;
-  return (
-    <Suspense fallback={<div data-print-pending="" className="break-words whitespace-pre-wrap">{text}</div>}>
-      <LazyMarkdown text={text} streaming={false} />
-    </Suspense>
   );
 }
 
