@@ -41,7 +41,15 @@ export function parseWith<S extends z.ZodType>(schema: S, data: unknown): z.infe
 }
 
 async function readText(request: Request, maxBytes: number): Promise<string> {
-  if (!request.body) return '';
+  return (await readBytes(request, maxBytes, () => tooLarge(maxBytes))).toString('utf8');
+}
+
+/**
+ * A request body, at most `maxBytes` of it: past that the rest is not read and `tooLarge(size)`
+ * is thrown, so an oversized body is never buffered whole.
+ */
+export async function readBytes(request: Request, maxBytes: number, tooLargeError: (size: number) => Error): Promise<Buffer> {
+  if (!request.body) return Buffer.alloc(0);
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -51,11 +59,11 @@ async function readText(request: Request, maxBytes: number): Promise<string> {
     size += value.byteLength;
     if (size > maxBytes) {
       await reader.cancel();
-      throw tooLarge(maxBytes);
+      throw tooLargeError(size);
     }
     chunks.push(value);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function tooLarge(maxBytes: number): ApiError {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { getFileMetas, storeFile, type FileMeta } from '@/db/files';
 import type { Db } from '@/db/types';
 import { ApiError } from '@/lib/api/errors';
+import { readBytes } from '@/lib/api/request';
 import { estimateTokens } from '@/lib/chat/context-window';
 import type { AppConfig } from '@/lib/config';
 import type { AttachmentInfo } from '@/lib/chat/ui-message';
@@ -69,22 +70,9 @@ function info(meta: FileMeta, name: string): AttachmentInfo {
 }
 
 async function readBody(request: Request, name: string, limit: number): Promise<Uint8Array> {
-  if (!request.body) throw new ApiError('bad_request', `${name} is empty.`);
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw tooLarge(name, size, limit);
-    }
-    chunks.push(value);
-  }
-  if (size === 0) throw new ApiError('unprocessable', `${name} is empty.`);
-  return Buffer.concat(chunks);
+  const bytes = await readBytes(request, limit, (size) => tooLarge(name, size, limit));
+  if (bytes.byteLength === 0) throw new ApiError('unprocessable', `${name} is empty.`);
+  return bytes;
 }
 
 function tooLarge(name: string, size: number, limit: number): ApiError {
