@@ -7,6 +7,9 @@ const nextConfig: NextConfig = {
   // A separate build folder lets a second build (e.g. a parallel test run) leave this one alone.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,
+  // `ai` builds Vercel's AI Gateway provider when it loads; the browser bundle gets a stub instead
+  // (see lib/gateway-browser.ts for why that is safe and what it saves).
+  turbopack: { resolveAlias: { '@ai-sdk/gateway': { browser: './lib/gateway-browser.ts' } } },
   reactStrictMode: true,
   // The test line type-checks the whole project (tests included) with `tsc --noEmit` first;
   // the build does not repeat it.
