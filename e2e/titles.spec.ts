@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SPARE_PORT, STANDIN_PORT } from '../playwright.config';
-import { composer, sidebar, standinLog, uniqueWord, waitForReplyDone } from './helpers';
+import { composer, openGate, sidebar, standinLog, uniqueWord, waitForReplyDone } from './helpers';
 import { gotoReady } from './ui-helpers';
 import { startOwnServer, type OwnServer } from './server-process';
 
@@ -26,13 +26,16 @@ test.use({ baseURL: `http://127.0.0.1:${SPARE_PORT + 6}` });
 test('after the first reply the model writes the title, and the sidebar shows it without a reload', async ({ page }) => {
   const word = uniqueWord('title');
   await gotoReady(page, '/');
-  await composer(page).fill(`plan a kyoto trip ${word}`);
+  // The reply waits at a gate: the title is written after it, so until the gate opens the sidebar can
+  // only show the first message.
+  await composer(page).fill(`plan a kyoto trip ${word} [[gate=${word}]]`);
   await composer(page).press('Enter');
   await expect(page).toHaveURL(/\/chat\//);
   const id = page.url().split('/chat/')[1]!;
   const link = sidebar(page).locator(`a[href="/chat/${id}"]`);
   // The first message is the title at once; then the model's (the stand-in Title-Cases the first words).
   await expect(link).toContainText(`plan a kyoto trip ${word}`);
+  await openGate(word);
   await waitForReplyDone(page);
   const modelTitle = `Plan A Kyoto Trip ${word.charAt(0).toUpperCase()}${word.slice(1)}`;
   await expect(link).toHaveText(modelTitle);

@@ -1,8 +1,8 @@
-import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
-import type { LanguageModel, UIMessageChunk } from 'ai';
+import type { UIMessageChunk } from 'ai';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createStandinHandler, startStandinServer, type StandinServer } from '@/lib/standin';
 import { activeGeneration, mergeTextDeltas, startGeneration, type Generation, type GenerationInput, type GenerationOutcome } from './generation';
+import type { UpstreamEndpoint } from './completion-stream';
 
 const handler = createStandinHandler({ defaultDelayMs: 0 });
 
@@ -14,14 +14,8 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-function standinModel(apiKey = 'k'): LanguageModel {
-  return createOpenAICompatible({
-    name: 'aimlapi',
-    baseURL: 'http://standin.test/v1',
-    apiKey,
-    includeUsage: true,
-    fetch: (i, init) => handler(new Request(i, init)),
-  }).chatModel('qwen-turbo');
+function standinEndpoint(apiKey = 'k'): UpstreamEndpoint {
+  return { baseURL: 'http://standin.test/v1', apiKey, fetch: (i, init) => handler(new Request(i, init)) };
 }
 
 let counter = 0;
@@ -42,7 +36,7 @@ function start(message: string, overrides: Partial<GenerationInput> = {}): Run {
   const generation = startGeneration({
     conversationId,
     messageId: `msg-${conversationId}`,
-    model: standinModel(),
+    endpoint: standinEndpoint(),
     modelName: 'qwen-turbo',
     messages: [{ role: 'user', content: message }],
     firstTokenTimeoutMs: 5_000,
@@ -263,7 +257,7 @@ describe('upstream failures', () => {
   });
 
   it('a rejected key (the stand-in answers 401 to the key "invalid") → auth', async () => {
-    const { failure } = await failed('hello', { model: standinModel('invalid') });
+    const { failure } = await failed('hello', { endpoint: standinEndpoint('invalid') });
     expect(failure.kind).toBe('auth');
     expect(failure.message).not.toContain('invalid');
   });
@@ -354,11 +348,10 @@ describe('over real HTTP (node:http stand-in)', () => {
     await server?.close();
   });
 
-  const httpModel = (baseURL: string) =>
-    createOpenAICompatible({ name: 'aimlapi', baseURL, apiKey: 'k', includeUsage: true }).chatModel('qwen-turbo');
+  const httpEndpoint = (baseURL: string): UpstreamEndpoint => ({ baseURL, apiKey: 'k' });
 
   it('a dropped connection mid-reply → error, keeping the text', async () => {
-    const run = start(`${replyDirective('one two three four five six')} [[cut=3]]`, { model: httpModel(server.url) });
+    const run = start(`${replyDirective('one two three four five six')} [[cut=3]]`, { endpoint: httpEndpoint(server.url) });
     const outcome = await run.generation.done;
     expect(outcome.status).toBe('error');
     expect(outcome.content).toBe('one two three');
@@ -367,7 +360,7 @@ describe('over real HTTP (node:http stand-in)', () => {
   // Over a real socket undici's `TypeError: terminated` (cause UND_ERR_SOCKET) arrives wrapped in
   // APICallError{statusCode: 200, message: 'Failed to process successful response'}.
   it('a dropped connection mid-reply is classified as interrupted', async () => {
-    const run = start(`${replyDirective('one two three four five six')} [[cut=3]]`, { model: httpModel(server.url) });
+    const run = start(`${replyDirective('one two three four five six')} [[cut=3]]`, { endpoint: httpEndpoint(server.url) });
     const outcome = await run.generation.done;
     expect(outcome.status).toBe('error');
     expect(outcome.failure!.kind).toBe('interrupted');
@@ -377,7 +370,7 @@ describe('over real HTTP (node:http stand-in)', () => {
     const closed = await startStandinServer();
     const url = closed.url;
     await closed.close();
-    const run = start('hi', { model: httpModel(url) });
+    const run = start('hi', { endpoint: httpEndpoint(url) });
     const outcome = await run.generation.done;
     expect(outcome.status).toBe('error');
     expect(outcome.failure!.kind).toBe('unreachable');

@@ -1,5 +1,6 @@
 import 'server-only';
-import { streamText, toUIMessageChunk, type LanguageModel, type ModelMessage, type UIMessageChunk } from 'ai';
+import type { ModelMessage, UIMessageChunk } from 'ai';
+import { streamCompletion, type CompletionSettings, type UpstreamEndpoint } from './completion-stream';
 import type { MessageMetadata } from './ui-message';
 import { describeUpstreamError, UpstreamTimeoutError, type UpstreamFailure } from './upstream-error';
 
@@ -12,19 +13,12 @@ export type GenerationOutcome = {
   usage?: TokenUsage;
 };
 
-export type CallSettings = {
-  temperature?: number;
-  topP?: number;
-  maxOutputTokens?: number;
-  presencePenalty?: number;
-  frequencyPenalty?: number;
-  seed?: number;
-};
+export type CallSettings = CompletionSettings;
 
 export type GenerationInput = {
   conversationId: string;
   messageId: string;
-  model: LanguageModel;
+  endpoint: UpstreamEndpoint;
   modelName: string;
   messages: ModelMessage[];
   system?: string;
@@ -182,54 +176,43 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
     }
   }, input.firstTokenTimeoutMs);
 
+  // The UI message's one text part, opened with the first text and closed before the end.
+  const TEXT_ID = 'text-0';
+  let textOpen = false;
   try {
-    const result = streamText({
-      model: input.model,
-      system: input.system,
-      messages: input.messages,
-      abortSignal: generation.abortController.signal,
-      // A failed call surfaces at once with a Retry button instead of silent multi-second backoffs.
-      maxRetries: 0,
-      // The SDK's default logs the whole request (the conversation) on failure; we log one line instead.
-      onError: () => undefined,
-      ...input.settings,
-    });
-    for await (const part of result.stream) {
-      switch (part.type) {
-        case 'text-delta':
-          if (!receivedText) {
-            receivedText = true;
-            clearTimeout(timeout);
-          }
-          generation.text += part.text;
-          if (Date.now() - lastSave >= progressIntervalMs && generation.text.length !== savedLength) {
-            safely(() => input.onProgress(generation.text));
-            savedLength = generation.text.length;
-            lastSave = Date.now();
-          }
-          break;
-        case 'finish':
-          finished = true;
-          finishReason = part.finishReason;
-          usage = {
-            promptTokens: part.totalUsage.inputTokens,
-            completionTokens: part.totalUsage.outputTokens,
-            cachedTokens: part.totalUsage.inputTokenDetails.cacheReadTokens,
-          };
-          continue;
-        case 'error':
-          failure ??= part.error;
-          continue;
-        case 'abort':
-          continue;
+    const parts = streamCompletion(
+      input.endpoint,
+      { model: input.modelName, system: input.system, messages: input.messages, settings: input.settings },
+      generation.abortController.signal,
+    );
+    for await (const part of parts) {
+      if (part.type === 'finish') {
+        finished = true;
+        finishReason = part.finishReason;
+        usage = part.usage;
+        continue;
       }
-      const chunk = toUIMessageChunk(part, { sendStart: false, sendFinish: false });
-      if (chunk) generation.emit(chunk);
+      if (!receivedText) {
+        receivedText = true;
+        clearTimeout(timeout);
+      }
+      generation.text += part.text;
+      if (!textOpen) {
+        textOpen = true;
+        generation.emit({ type: 'text-start', id: TEXT_ID });
+      }
+      generation.emit({ type: 'text-delta', id: TEXT_ID, delta: part.text });
+      if (Date.now() - lastSave >= progressIntervalMs && generation.text.length !== savedLength) {
+        safely(() => input.onProgress(generation.text));
+        savedLength = generation.text.length;
+        lastSave = Date.now();
+      }
     }
   } catch (error) {
     failure ??= error;
   } finally {
     clearTimeout(timeout);
+    if (textOpen) generation.emit({ type: 'text-end', id: TEXT_ID });
   }
 
   let outcome: GenerationOutcome;

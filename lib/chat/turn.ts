@@ -14,7 +14,7 @@ import type { AppConfig } from '@/lib/config';
 import { ApiError } from '@/lib/api/errors';
 import { activeGeneration, startGeneration, type Generation } from './generation';
 import { idSchema, newId } from './ids';
-import { chatModel } from './model';
+import { chatModel, upstreamEndpoint } from './model';
 import { estimateTokens, fitToBudget } from './context-window';
 import {
   conversationSettingsSchema,
@@ -268,11 +268,10 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
     texts: (ids) => fileTexts(db, ids),
   });
   const timings = { storeMs: stored - started, promptMs: performance.now() - stored };
-  const model = chatModel(config, settings.model);
   const generation = startGeneration({
     conversationId,
     messageId: assistantId,
-    model,
+    endpoint: upstreamEndpoint(config),
     modelName: settings.model ?? config.CHAT_MODEL,
     system: upstream.system,
     messages: upstream.messages,
@@ -294,7 +293,7 @@ export function startTurn(db: DB, config: AppConfig, request: ChatRequest): Star
         Date.now(),
       );
       if (begun.created && outcome.status === 'complete' && config.AUTO_TITLE) {
-        void startTitleJob(db, { conversationId, model, firstMessage, reply: outcome.content });
+        void startTitleJob(db, { conversationId, model: chatModel(config, settings.model), firstMessage, reply: outcome.content });
       }
     },
   });
