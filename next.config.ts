@@ -2,8 +2,9 @@ import type { NextConfig } from 'next';
 import { STATIC_SECURITY_HEADERS } from './lib/security/headers';
 
 const nextConfig: NextConfig = {
-  // better-sqlite3 is a native addon: load it from node_modules at run time instead of bundling it.
-  serverExternalPackages: ['better-sqlite3'],
+  // better-sqlite3 is a native addon, and @redis/client is loaded only with REDIS_URL: both come from
+  // node_modules at run time instead of being bundled.
+  serverExternalPackages: ['better-sqlite3', '@redis/client'],
   // A separate build folder lets a second build (e.g. a parallel test run) leave this one alone.
   distDir: process.env.NEXT_DIST_DIR || '.next',
   poweredByHeader: false,

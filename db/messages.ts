@@ -212,12 +212,46 @@ export function finishReply(
     .run();
 }
 
+const INTERRUPTED_ERROR = 'The server stopped while this reply was being written.';
+
 export function markStreamingAsInterrupted(db: Db, now: number): number {
   return db
     .update(messages)
-    .set({ status: 'interrupted', error: 'The server stopped while this reply was being written.', updatedAt: now })
+    .set({ status: 'interrupted', error: INTERRUPTED_ERROR, updatedAt: now })
     .where(eq(messages.status, 'streaming'))
     .run().changes;
+}
+
+/** Replies stored as being written right now (served by the partial index of migration 0004). */
+export function getStreamingReplies(db: Db): Pick<MessageRow, 'id' | 'conversationId' | 'updatedAt'>[] {
+  return db
+    .select({ id: messages.id, conversationId: messages.conversationId, updatedAt: messages.updatedAt })
+    .from(messages)
+    .where(eq(messages.status, 'streaming'))
+    .all();
+}
+
+/**
+ * One reply whose server went away mid-reply (another instance found it orphaned): it keeps the
+ * text that reached anyone, `content` when given (it can be newer than the last progress write).
+ * Only while it is still streaming, so two instances doing it at once change it once.
+ */
+export function markReplyInterrupted(db: Db, id: string, now: number, content?: string): boolean {
+  return (
+    db
+      .update(messages)
+      .set({
+        status: 'interrupted',
+        error: INTERRUPTED_ERROR,
+        updatedAt: now,
+        // Whichever is longer: what reached the listeners, or the writer's last progress write.
+        ...(content !== undefined
+          ? { content: sql`CASE WHEN length(${content}) >= length(${messages.content}) THEN ${content} ELSE ${messages.content} END` }
+          : {}),
+      })
+      .where(and(eq(messages.id, id), eq(messages.status, 'streaming')))
+      .run().changes > 0
+  );
 }
 
 export type BranchInfo = { index: number; count: number; siblingIds: string[] };

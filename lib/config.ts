@@ -62,6 +62,13 @@ const envSchema = z.object({
   /** The model's context window, and the most of it a request may use (leave room for the reply). */
   CONTEXT_WINDOW_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1_000).max(10_000_000).default(1_000_000)),
   CONTEXT_BUDGET_TOKENS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(10_000_000).optional()),
+  /**
+   * Redis for several app instances: replies being written are shared through it (rejoin and stop from
+   * any instance), and so are the rate limits. Unset: one process keeps them in memory.
+   */
+  REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
+  /** With REDIS_URL: how often an instance says it is still writing its replies; 3 missed beats and they count as interrupted. */
+  LIVE_HEARTBEAT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60_000).default(2_000)),
   /** Chat requests allowed per client per minute (0 turns the limit off). */
   CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100_000).default(30)),
 });

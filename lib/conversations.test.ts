@@ -166,12 +166,14 @@ describe('rename', () => {
 describe('remove', () => {
   it('deletes the conversation and its messages', () => {
     beginTurn(db, { conversationId: 'rm1', title: 't', user: { id: 'u1', content: 'q' }, assistantId: 'a1', model: 'm', now: T0 });
-    remove(db, 'rm1');
+    const stops: string[] = [];
+    remove(db, 'rm1', { requestStop: (id) => stops.push(id) });
+    expect(stops).toEqual(['rm1']);
     expect(getConversation(db, 'rm1')).toBeUndefined();
     expect(getMessage(db, 'u1')).toBeUndefined();
   });
 
   it('an unknown id → not_found', () => {
-    expectApiError(() => remove(db, 'missing'), 'not_found');
+    expectApiError(() => remove(db, 'missing', { requestStop: () => undefined }), 'not_found');
   });
 });

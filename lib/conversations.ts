@@ -17,6 +17,7 @@ import { cacheSaving, estimateCost, type UsageTotals } from '@/lib/cost';
 import { pricesForModel } from '@/lib/chat/models';
 import { titleBeingWritten } from '@/lib/chat/auto-title';
 import { activeGeneration } from '@/lib/chat/generation';
+import type { LiveReplies } from '@/lib/chat/live-replies';
 import { idSchema } from '@/lib/chat/ids';
 import {
   applySettingsPatch,
@@ -170,7 +171,8 @@ export function loadConversation(
     projectId: conversation.projectId,
     project: projectRow ? { id: projectRow.id, name: projectRow.name } : null,
     hasOlder: page.length < path.length,
-    generating: activeGeneration(id) !== undefined,
+    // Also a reply another instance is writing (REDIS_URL): it is stored as streaming until it ends.
+    generating: activeGeneration(id) !== undefined || page.at(-1)?.status === 'streaming',
     settings: own,
     defaults,
     usage: { ...usage, costUsd, cacheSavedUsd },
@@ -277,9 +279,9 @@ export function switchBranch(db: DB, config: AppConfig, id: string, messageId: s
   return requireConversation(db, config, id);
 }
 
-export function remove(db: DB, id: string): void {
+export function remove(db: DB, id: string, live: Pick<LiveReplies, 'requestStop'>): void {
   // Stop a reply still being written, so it does not try to store itself into a deleted conversation.
-  activeGeneration(id)?.stop();
+  live.requestStop(id);
   const fileIds = conversationFileIds(db, id);
   if (!deleteConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
   // Its files go with it, unless another message or a project still has them.

@@ -4,7 +4,8 @@ import { getDb, type DB } from '@/db/client';
 
 /** The process-wide database, opened (and migrated) on first use. */
 export function appDb(): DB {
-  return getDb(getConfig().databasePath);
+  const config = getConfig();
+  return getDb(config.databasePath, { shared: config.REDIS_URL !== undefined });
 }
 
 export { getConfig };

@@ -122,6 +122,20 @@ describe('streamCompletion', () => {
     expect(describeUpstreamError(error).kind).toBe('interrupted');
   });
 
+  it('text that arrived in the same read before a bad event is kept, then the failure', async () => {
+    const seen: CompletionPart[] = [];
+    const error = await (async () => {
+      try {
+        const parts = streamCompletion(upstream([delta('one ') + delta('two ') + 'data: {oops\n\n']).endpoint, { model: 'm', messages: [] }, new AbortController().signal);
+        for await (const part of parts) seen.push(part);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(seen).toEqual([{ type: 'text', text: 'one two ' }]);
+    expect(describeUpstreamError(error).kind).toBe('malformed');
+  });
+
   it('invalid JSON in an event is malformed; an error event is a failure with its message', async () => {
     await expect(collect(upstream([delta('a'), 'data: {not json\n\n']).endpoint)).rejects.toSatisfy(
       (e) => describeUpstreamError(e).kind === 'malformed',

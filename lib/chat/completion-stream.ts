@@ -169,11 +169,12 @@ export async function* streamCompletion(
       const { value, done: ended } = await reader.read();
       if (ended) break;
       parser.feed(decoder.decode(value, { stream: true }));
-      if (failure) throw failure;
+      // The text that came before a bad event in the same read still counts: it reached us intact.
       if (text) {
         yield { type: 'text', text };
         text = '';
       }
+      if (failure) throw failure;
       if (done) break;
     }
   } finally {

@@ -12,7 +12,8 @@ import type { MessageRow } from '@/db/schema';
 import type { DB } from '@/db/client';
 import type { AppConfig } from '@/lib/config';
 import { ApiError } from '@/lib/api/errors';
-import { activeGeneration, startGeneration, type Generation } from './generation';
+import { startGeneration, type Generation } from './generation';
+import type { LiveReplies } from './live-replies';
 import { idSchema, newId } from './ids';
 import { chatModel, upstreamEndpoint } from './model';
 import { estimateTokens, fitToBudget } from './context-window';
@@ -187,14 +188,26 @@ export type StartedTurn = {
  * Stores the user's message (and a placeholder for the reply) before anything goes upstream,
  * then starts generating. The work before the upstream call is one synchronous SQLite transaction.
  */
-export function startTurn(db: DB, config: AppConfig, request: ChatRequest): StartedTurn {
+export async function startTurn(db: DB, config: AppConfig, request: ChatRequest, live: LiveReplies): Promise<StartedTurn> {
   const conversationId = request.id ?? newId();
-  if (activeGeneration(conversationId)) {
+  const assistantId = newId();
+  // Claimed before anything is stored: a reply stored as streaming always has a live claim (or had one).
+  if (!(await live.claim(conversationId, assistantId))) {
     throw new ApiError('conflict', 'A reply is still being written in this conversation. Stop it or wait for it to finish.');
   }
+  try {
+    const turn = beginAndStart(db, config, request, conversationId, assistantId);
+    live.track(turn.generation);
+    return turn;
+  } catch (error) {
+    live.release(conversationId);
+    throw error;
+  }
+}
+
+function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversationId: string, assistantId: string): StartedTurn {
   const now = Date.now();
   const started = performance.now();
-  const assistantId = newId();
   let begun: ReturnType<typeof beginTurn>;
   /** What the conversation's title is written from, when this turn creates it. */
   let firstMessage = '';

@@ -5,7 +5,7 @@ export { parseDirectives, type Directives, type ParsedDirectives } from './direc
 export { estimateTokens, computeUsage, type Usage } from './tokens';
 export { cannedReply, loremTokens } from './replies';
 export { splitIntoPieces } from './pieces';
-export { StandinCutError } from './stream';
+export { GATE_AFTER_CHUNKS, StandinCutError } from './stream';
 export type {
   ChatMessage,
   FinishReason,

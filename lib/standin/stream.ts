@@ -42,7 +42,7 @@ export interface StreamEnd {
 }
 
 /** Where a gated reply holds: a few words in, so the client already shows it streaming. */
-const GATE_AFTER_CHUNKS = 5;
+export const GATE_AFTER_CHUNKS = 5;
 
 /** With no delay, emit up to this many content events per pull: 200k tokens shouldn't need 200k pulls. */
 const UNDELAYED_BATCH = 256;

@@ -1,6 +1,7 @@
 import { apiRoute } from '@/lib/api/route';
 import { readJson } from '@/lib/api/request';
 import { uiStreamResponse } from '@/lib/chat/stream-response';
+import { liveReplies } from '@/lib/chat/live-replies';
 import { serverTiming } from '@/lib/chat/server-timing';
 import { chatRequestSchema, startTurn } from '@/lib/chat/turn';
 import { enforceChatRateLimit } from '@/lib/security/chat-limit';
@@ -11,7 +12,7 @@ export const POST = apiRoute(async (request) => {
   enforceChatRateLimit(request);
   const config = getConfig();
   const body = await readJson(request, chatRequestSchema, config.MAX_BODY_BYTES);
-  const turn = startTurn(appDb(), config, body);
+  const turn = await startTurn(appDb(), config, body, await liveReplies());
   return uiStreamResponse(turn.generation.subscribe(), {
     'x-conversation-id': turn.conversationId,
     'server-timing': serverTiming(turn.timings),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { apiRoute } from '@/lib/api/route';
 import { parseWith, readJson } from '@/lib/api/request';
+import { liveReplies } from '@/lib/chat/live-replies';
 import { conversationIdSchema, remove, requireConversation, update, updateSchema } from '@/lib/conversations';
 import { appDb, getConfig } from '@/lib/server';
 
@@ -27,6 +28,6 @@ export const PATCH = apiRoute<Params>(async (request, params) => {
 
 export const DELETE = apiRoute<Params>(async (_request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
-  remove(appDb(), id);
+  remove(appDb(), id, await liveReplies());
   return new Response(null, { status: 204 });
 });

@@ -1,7 +1,7 @@
 import { getConversation } from '@/db/conversations';
 import { apiRoute } from '@/lib/api/route';
 import { parseWith } from '@/lib/api/request';
-import { activeGeneration } from '@/lib/chat/generation';
+import { liveReplies } from '@/lib/chat/live-replies';
 import { idSchema } from '@/lib/chat/ids';
 import { appDb } from '@/lib/server';
 
@@ -11,7 +11,7 @@ import { appDb } from '@/lib/server';
  */
 export const GET = apiRoute<{ id: string }>(async (_request, params) => {
   const id = parseWith(idSchema, params.id);
-  const generation = activeGeneration(id);
+  const reply = await (await liveReplies()).active(id);
   const leafId = getConversation(appDb(), id)?.currentLeafId ?? null;
-  return Response.json({ generating: generation !== undefined, messageId: generation?.messageId ?? null, leafId });
+  return Response.json({ generating: reply !== undefined, messageId: reply?.messageId ?? null, leafId });
 });

@@ -1,6 +1,6 @@
 import { apiRoute } from '@/lib/api/route';
 import { parseWith } from '@/lib/api/request';
-import { activeGeneration } from '@/lib/chat/generation';
+import { liveReplies } from '@/lib/chat/live-replies';
 import { idSchema } from '@/lib/chat/ids';
 
 /**
@@ -9,9 +9,5 @@ import { idSchema } from '@/lib/chat/ids';
  */
 export const POST = apiRoute<{ id: string }>(async (_request, params) => {
   const id = parseWith(idSchema, params.id);
-  const generation = activeGeneration(id);
-  if (!generation) return Response.json({ stopped: false });
-  generation.stop();
-  const outcome = await generation.done;
-  return Response.json({ stopped: true, status: outcome.status });
+  return Response.json(await (await liveReplies()).stop(id));
 });

@@ -1,6 +1,6 @@
 import { apiRoute } from '@/lib/api/route';
 import { parseWith } from '@/lib/api/request';
-import { activeGeneration } from '@/lib/chat/generation';
+import { liveReplies } from '@/lib/chat/live-replies';
 import { idSchema } from '@/lib/chat/ids';
 import { uiStreamResponse } from '@/lib/chat/stream-response';
 
@@ -10,7 +10,7 @@ import { uiStreamResponse } from '@/lib/chat/stream-response';
  */
 export const GET = apiRoute<{ id: string }>(async (_request, params) => {
   const id = parseWith(idSchema, params.id);
-  const generation = activeGeneration(id);
-  if (!generation) return new Response(null, { status: 204 });
-  return uiStreamResponse(generation.subscribe());
+  const stream = await (await liveReplies()).subscribe(id);
+  if (!stream) return new Response(null, { status: 204 });
+  return uiStreamResponse(stream);
 });

@@ -1,0 +1,187 @@
+import { expect, test } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SPARE_PORT, STANDIN_PORT } from '../playwright.config';
+import { GATE_AFTER_CHUNKS } from '../lib/standin';
+import { openGate, uniqueWord } from './helpers';
+import { startRedis, type RedisServer } from './redis-process';
+import { startOwnServer, type OwnServer } from './server-process';
+
+/**
+ * Two app instances sharing one database and one Redis (REDIS_URL), as behind a load balancer:
+ * a reply started on A can be rejoined and stopped from B, only one reply per conversation is
+ * written across both, and when A dies mid-reply B tells its listener and stores what was written
+ * as interrupted, once. Replies are held at stand-in gates, so nothing here depends on timing.
+ */
+test.describe.configure({ mode: 'serial', timeout: 90_000 });
+
+const REDIS_PORT = 6390 + Number(process.env.E2E_PORT_OFFSET ?? 0);
+let redis: RedisServer;
+let a: OwnServer;
+let b: OwnServer;
+let env: Record<string, string>;
+
+test.beforeAll(async () => {
+  test.setTimeout(90_000);
+  const dir = mkdtempSync(join(tmpdir(), 'qwen-chat-scale-'));
+  redis = await startRedis(REDIS_PORT);
+  env = {
+    AIMLAPI_API_KEY: 'e2e-test-key',
+    AIMLAPI_BASE_URL: `http://127.0.0.1:${STANDIN_PORT}/v1`,
+    DATABASE_URL: `file:${join(dir, 'chat.db')}`,
+    REDIS_URL: redis.url,
+    // Short beats: a killed instance's replies count as interrupted after ~0.9 s instead of 6 s.
+    LIVE_HEARTBEAT_MS: '300',
+    CHAT_RATE_LIMIT_PER_MINUTE: '0',
+  };
+  // One at a time: the first applies the migrations.
+  a = await startOwnServer(SPARE_PORT + 8, env);
+  b = await startOwnServer(SPARE_PORT + 9, env);
+});
+test.afterAll(async () => {
+  await Promise.all([a?.kill(), b?.kill()]);
+  await redis?.stop();
+});
+
+/** A gated reply holds after this much text: both sides have everything written so far. */
+const atGate = (text: string) => text.trim().split(/\s+/).filter(Boolean).length >= GATE_AFTER_CHUNKS;
+
+type Chunk = { type: string; delta?: string; errorText?: string; messageMetadata?: { status?: string } };
+
+/** Reads a UI message stream (SSE) chunk by chunk. */
+function chunks(res: Response) {
+  const reader = res.body!.getReader();
+  const decoder = new TextDecoder();
+  let buffer = '';
+  const seen: Chunk[] = [];
+  const text = () => seen.filter((c) => c.type === 'text-delta').map((c) => c.delta).join('');
+  async function next(): Promise<Chunk | undefined> {
+    for (;;) {
+      const end = buffer.indexOf('\n\n');
+      if (end >= 0) {
+        const event = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        const data = event.replace(/^data: /, '');
+        if (data === '[DONE]') continue;
+        const chunk = JSON.parse(data) as Chunk;
+        seen.push(chunk);
+        return chunk;
+      }
+      const { value, done } = await reader.read();
+      if (done) return undefined;
+      buffer += decoder.decode(value, { stream: true });
+    }
+  }
+  return {
+    seen,
+    text,
+    async until(predicate: () => boolean): Promise<void> {
+      while (!predicate()) if (!(await next())) throw new Error(`stream ended first; got ${JSON.stringify(seen.map((c) => c.type))}`);
+    },
+    async rest(): Promise<void> {
+      while (await next());
+    },
+  };
+}
+
+function chat(server: OwnServer, id: string, text: string): Promise<Response> {
+  return fetch(`${server.url}/api/chat`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: server.url },
+    body: JSON.stringify({ id, message: { text } }),
+  });
+}
+
+type Stored = { role: string; parts: { text: string }[]; metadata: { status: string; error: string | null } };
+async function stored(server: OwnServer, id: string): Promise<Stored[]> {
+  return ((await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as { messages: Stored[] }).messages;
+}
+
+test('a reply started on A is rejoined on B from its first word, then live, and stored once', async () => {
+  const id = uniqueWord('scale');
+  const onA = chunks(await chat(a, id, `rejoin ${id} [[tokens=40]] [[delay=5]] [[gate=${id}]]`));
+  await onA.until(() => atGate(onA.text()));
+
+  expect(await (await fetch(`${b.url}/api/chat/${id}/active`)).json()).toMatchObject({ generating: true });
+  const res = await fetch(`${b.url}/api/chat/${id}/stream`);
+  expect(res.status).toBe(200);
+  const onB = chunks(res);
+  // B replays what A has written so far (the gate holds the reply after a few words)…
+  await onB.until(() => atGate(onB.text()));
+  expect(onB.text()).toBe(onA.text());
+  expect(onB.seen[0]).toMatchObject({ type: 'start' });
+  // …then follows it live to the end.
+  await openGate(id);
+  await Promise.all([onA.rest(), onB.rest()]);
+  expect(onB.text()).toBe(onA.text());
+  expect(onA.text().trim().split(/\s+/)).toHaveLength(40);
+  expect(onB.seen.at(-1)).toMatchObject({ type: 'finish' });
+
+  const messages = await stored(b, id);
+  expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  expect(messages[1]).toMatchObject({ metadata: { status: 'complete' } });
+  expect(messages[1]!.parts[0]!.text).toBe(onA.text());
+  expect(await (await fetch(`${b.url}/api/chat/${id}/active`)).json()).toMatchObject({ generating: false });
+  expect((await fetch(`${b.url}/api/chat/${id}/stream`)).status).toBe(204);
+});
+
+test('while A writes a reply, B refuses a second one in the same conversation; B can stop A’s', async () => {
+  const id = uniqueWord('stopb');
+  const onA = chunks(await chat(a, id, `stop me ${id} [[tokens=200]] [[delay=5]] [[gate=${id}]]`));
+  await onA.until(() => onA.text().length > 0);
+
+  const second = await chat(b, id, `me too ${id}`);
+  expect(second.status).toBe(409);
+  expect(await second.json()).toMatchObject({ error: { code: 'conflict' } });
+
+  const stop = await fetch(`${b.url}/api/chat/${id}/stop`, { method: 'POST', headers: { origin: b.url } });
+  expect(await stop.json()).toEqual({ stopped: true, status: 'stopped' });
+  await onA.rest();
+  const messages = await stored(a, id);
+  expect(messages).toHaveLength(2);
+  expect(messages[1]).toMatchObject({ metadata: { status: 'stopped' } });
+  expect(messages[1]!.parts[0]!.text).toBe(onA.text());
+  expect(onA.text().trim().split(/\s+/).length).toBeLessThan(200);
+  await openGate(id); // nothing waits on it any more; keeps the stand-in tidy
+});
+
+test('A killed mid-reply: B’s listener is told, the reply is stored as interrupted with its text, once; the chat goes on on B', async () => {
+  const id = uniqueWord('killa');
+  const onA = chunks(await chat(a, id, `kill ${id} [[tokens=200]] [[delay=5]] [[gate=${id}]]`));
+  await onA.until(() => atGate(onA.text()));
+  const onB = chunks(await fetch(`${b.url}/api/chat/${id}/stream`));
+  await onB.until(() => atGate(onB.text()));
+  expect(onB.text()).toBe(onA.text());
+
+  await a.kill('SIGKILL');
+  await onB.rest();
+  expect(onB.seen.at(-1)).toMatchObject({ type: 'error' });
+  expect(onB.seen.find((c) => c.type === 'message-metadata')).toMatchObject({ messageMetadata: { status: 'interrupted' } });
+
+  const messages = await stored(b, id);
+  expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+  expect(messages[1]!.metadata).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/server stopped/) });
+  expect(messages[1]!.parts[0]!.text).toBe(onB.text());
+  expect(await (await fetch(`${b.url}/api/chat/${id}/active`)).json()).toMatchObject({ generating: false });
+
+  // The conversation is free again: B answers the next message.
+  const next = chunks(await chat(b, id, `after ${id} [[reply=still%20here]]`));
+  await next.rest();
+  expect(next.text()).toBe('still here');
+  await openGate(id);
+  a = await startOwnServer(SPARE_PORT + 8, env);
+});
+
+test('a reply whose instance dies with nobody listening is marked interrupted by the survivors’ sweep', async () => {
+  const id = uniqueWord('sweep');
+  const onA = chunks(await chat(a, id, `orphan ${id} [[tokens=200]] [[delay=5]] [[gate=${id}]]`));
+  await onA.until(() => atGate(onA.text()));
+  await a.kill('SIGKILL');
+  await expect
+    .poll(async () => (await stored(b, id))[1]?.metadata.status, { timeout: 20_000 })
+    .toBe('interrupted');
+  expect((await stored(b, id))[1]!.parts[0]!.text).toBe(onA.text());
+  await openGate(id);
+  a = await startOwnServer(SPARE_PORT + 8, env);
+});
