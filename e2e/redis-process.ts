@@ -20,6 +20,8 @@ export function redisServerPath(): string {
 }
 
 export async function startRedis(port: number): Promise<RedisServer> {
+  // One left over from an aborted run would hold other data (and be left running).
+  if (await answersPing(port)) throw new Error(`port ${port} is already in use by a Redis`);
   const dir = mkdtempSync(join(tmpdir(), 'qwen-chat-redis-'));
   const child = spawn(
     redisServerPath(),

@@ -21,6 +21,15 @@ let redis: RedisServer;
 let a: OwnServer;
 let b: OwnServer;
 let env: Record<string, string>;
+let cookie = '';
+const PASSWORD = 'scale-out-password';
+let clients = 0;
+
+/** Headers of a signed-in browser; each chat comes from its own address unless one is given (rate limits). */
+function as(server: OwnServer, ip = `10.0.0.${++clients}`): Record<string, string> {
+  return { cookie, origin: server.url, 'x-forwarded-for': ip };
+}
+const get = (server: OwnServer, path: string) => fetch(`${server.url}${path}`, { headers: as(server) });
 
 test.beforeAll(async () => {
   test.setTimeout(90_000);
@@ -33,11 +42,20 @@ test.beforeAll(async () => {
     REDIS_URL: redis.url,
     // Short beats: a killed instance's replies count as interrupted after ~0.9 s instead of 6 s.
     LIVE_HEARTBEAT_MS: '300',
-    CHAT_RATE_LIMIT_PER_MINUTE: '0',
+    APP_PASSWORD: PASSWORD,
+    CHAT_RATE_LIMIT_PER_MINUTE: '3',
   };
   // One at a time: the first applies the migrations.
   a = await startOwnServer(SPARE_PORT + 8, env);
   b = await startOwnServer(SPARE_PORT + 9, env);
+  // Signed in on A; every request below, to either instance, carries that session.
+  const res = await fetch(`${a.url}/api/auth/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: a.url },
+    body: JSON.stringify({ password: PASSWORD }),
+  });
+  expect(res.status).toBe(200);
+  cookie = res.headers.get('set-cookie')!.split(';')[0]!;
 });
 test.afterAll(async () => {
   await Promise.all([a?.kill(), b?.kill()]);
@@ -85,17 +103,19 @@ function chunks(res: Response) {
   };
 }
 
-function chat(server: OwnServer, id: string, text: string): Promise<Response> {
+function chat(server: OwnServer, id: string, text: string, ip?: string): Promise<Response> {
   return fetch(`${server.url}/api/chat`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', origin: server.url },
+    headers: { 'content-type': 'application/json', ...as(server, ip) },
     body: JSON.stringify({ id, message: { text } }),
   });
 }
 
 type Stored = { role: string; parts: { text: string }[]; metadata: { status: string; error: string | null } };
 async function stored(server: OwnServer, id: string): Promise<Stored[]> {
-  return ((await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as { messages: Stored[] }).messages;
+  const res = await get(server, `/api/conversations/${id}`);
+  expect(res.status, await res.clone().text()).toBe(200);
+  return ((await res.json()) as { messages: Stored[] }).messages;
 }
 
 test('a reply started on A is rejoined on B from its first word, then live, and stored once', async () => {
@@ -103,8 +123,8 @@ test('a reply started on A is rejoined on B from its first word, then live, and 
   const onA = chunks(await chat(a, id, `rejoin ${id} [[tokens=40]] [[delay=5]] [[gate=${id}]]`));
   await onA.until(() => atGate(onA.text()));
 
-  expect(await (await fetch(`${b.url}/api/chat/${id}/active`)).json()).toMatchObject({ generating: true });
-  const res = await fetch(`${b.url}/api/chat/${id}/stream`);
+  expect(await (await get(b, `/api/chat/${id}/active`)).json()).toMatchObject({ generating: true });
+  const res = await get(b, `/api/chat/${id}/stream`);
   expect(res.status).toBe(200);
   const onB = chunks(res);
   // B replays what A has written so far (the gate holds the reply after a few words)…
@@ -122,8 +142,8 @@ test('a reply started on A is rejoined on B from its first word, then live, and 
   expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
   expect(messages[1]).toMatchObject({ metadata: { status: 'complete' } });
   expect(messages[1]!.parts[0]!.text).toBe(onA.text());
-  expect(await (await fetch(`${b.url}/api/chat/${id}/active`)).json()).toMatchObject({ generating: false });
-  expect((await fetch(`${b.url}/api/chat/${id}/stream`)).status).toBe(204);
+  expect(await (await get(b, `/api/chat/${id}/active`)).json()).toMatchObject({ generating: false });
+  expect((await get(b, `/api/chat/${id}/stream`)).status).toBe(204);
 });
 
 test('while A writes a reply, B refuses a second one in the same conversation; B can stop A’s', async () => {
@@ -135,7 +155,7 @@ test('while A writes a reply, B refuses a second one in the same conversation; B
   expect(second.status).toBe(409);
   expect(await second.json()).toMatchObject({ error: { code: 'conflict' } });
 
-  const stop = await fetch(`${b.url}/api/chat/${id}/stop`, { method: 'POST', headers: { origin: b.url } });
+  const stop = await fetch(`${b.url}/api/chat/${id}/stop`, { method: 'POST', headers: as(b) });
   expect(await stop.json()).toEqual({ stopped: true, status: 'stopped' });
   await onA.rest();
   const messages = await stored(a, id);
@@ -150,7 +170,7 @@ test('A killed mid-reply: B’s listener is told, the reply is stored as interru
   const id = uniqueWord('killa');
   const onA = chunks(await chat(a, id, `kill ${id} [[tokens=200]] [[delay=5]] [[gate=${id}]]`));
   await onA.until(() => atGate(onA.text()));
-  const onB = chunks(await fetch(`${b.url}/api/chat/${id}/stream`));
+  const onB = chunks(await get(b, `/api/chat/${id}/stream`));
   await onB.until(() => atGate(onB.text()));
   expect(onB.text()).toBe(onA.text());
 
@@ -163,7 +183,7 @@ test('A killed mid-reply: B’s listener is told, the reply is stored as interru
   expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
   expect(messages[1]!.metadata).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/server stopped/) });
   expect(messages[1]!.parts[0]!.text).toBe(onB.text());
-  expect(await (await fetch(`${b.url}/api/chat/${id}/active`)).json()).toMatchObject({ generating: false });
+  expect(await (await get(b, `/api/chat/${id}/active`)).json()).toMatchObject({ generating: false });
 
   // The conversation is free again: B answers the next message.
   const next = chunks(await chat(b, id, `after ${id} [[reply=still%20here]]`));
@@ -184,4 +204,25 @@ test('a reply whose instance dies with nobody listening is marked interrupted by
   expect((await stored(b, id))[1]!.parts[0]!.text).toBe(onA.text());
   await openGate(id);
   a = await startOwnServer(SPARE_PORT + 8, env);
+});
+
+test('the chat rate limit counts both instances together, and the session from A is good on B', async () => {
+  const ip = '10.9.9.9';
+  const word = uniqueWord('limit');
+  // CHAT_RATE_LIMIT_PER_MINUTE=3: two on A and one on B use it up…
+  for (const [server, n] of [[a, 1], [a, 2], [b, 3]] as const) {
+    const res = await chat(server, `${word}-${n}`, `limit ${word} [[reply=ok]]`, ip);
+    expect(res.status).toBe(200);
+    await chunks(res).rest();
+  }
+  // …so the fourth is refused on either, with when to try again.
+  for (const server of [a, b]) {
+    const res = await chat(server, `${word}-4`, `limit ${word}`, ip);
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(await res.json()).toMatchObject({ error: { code: 'rate_limited' } });
+  }
+  // Another address is not affected; and without the session, B refuses.
+  expect((await chat(b, `${word}-5`, `limit ${word} [[reply=ok]]`)).status).toBe(200);
+  expect((await fetch(`${b.url}/api/conversations`)).status).toBe(401);
 });

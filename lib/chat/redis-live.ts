@@ -1,9 +1,9 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
-import { createClient } from '@redis/client';
 import type { UIMessageChunk } from 'ai';
 import { getStreamingReplies, markReplyInterrupted } from '@/db/messages';
 import { ApiError } from '@/lib/api/errors';
+import { redisClient, type Redis } from '@/lib/redis';
 import { appDb } from '@/lib/server';
 import { activeGeneration, mergeTextDeltas, type Generation } from './generation';
 import { stopHere, type LiveReplies } from './live-replies';
@@ -24,9 +24,6 @@ import { stopHere, type LiveReplies } from './live-replies';
  *   whoever notices first: a listener, a stop, or the sweep every instance runs once per heartbeat.
  */
 
-const newClient = (url: string) => createClient({ url });
-type Redis = ReturnType<typeof newClient>;
-
 const PREFIX = 'qc:';
 const liveKey = (conversationId: string) => `${PREFIX}live:${conversationId}`;
 const chunksKey = (messageId: string) => `${PREFIX}chunks:${messageId}`;
@@ -44,10 +41,7 @@ type Claim = { instance: string; messageId: string };
 export type RedisLiveOptions = { url: string; heartbeatMs: number };
 
 export async function connectRedisLive({ url, heartbeatMs }: RedisLiveOptions): Promise<LiveReplies> {
-  const redis = newClient(url);
-  // Reconnects on its own; a command issued meanwhile fails and the request reports it.
-  redis.on('error', (error: Error) => console.warn(`[live] redis: ${error.message}`));
-  await redis.connect();
+  const redis = await redisClient(url);
   const subscriber = redis.duplicate();
   subscriber.on('error', () => undefined);
   await subscriber.connect();

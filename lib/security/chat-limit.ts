@@ -3,16 +3,20 @@ import 'server-only';
 import { ApiError } from '@/lib/api/errors';
 import { getConfig } from '@/lib/config';
 import { clientIp } from './client-ip';
+import { redisClient } from '@/lib/redis';
 import { RateLimiter } from './rate-limit';
+import { inMemory, inRedis } from './shared-rate-limit';
 
 /**
  * CHAT_RATE_LIMIT_PER_MINUTE per client on POST /api/chat: every chat spends the owner's API key,
  * so one runaway script or tab must not be able to spend it without bound.
  */
-export function enforceChatRateLimit(request: Request): void {
-  const perMinute = getConfig().CHAT_RATE_LIMIT_PER_MINUTE;
+export async function enforceChatRateLimit(request: Request): Promise<void> {
+  const { CHAT_RATE_LIMIT_PER_MINUTE: perMinute, REDIS_URL } = getConfig();
   if (perMinute === 0) return;
-  const result = chatLimiter(perMinute).take(clientIp(request.headers));
+  // With several instances the limit is theirs together, or N instances would allow N times as much.
+  const limiter = REDIS_URL ? inRedis(await redisClient(REDIS_URL), 'chat', { limit: perMinute, windowMs: 60_000 }) : inMemory(chatLimiter(perMinute));
+  const result = await limiter.take(clientIp(request.headers));
   if (result.ok) return;
   const seconds = result.retryAfterSeconds;
   throw new ApiError(

@@ -9,7 +9,7 @@ import { appDb, getConfig } from '@/lib/server';
 
 /** Sends a message (or regenerates a reply) and streams the reply as an AI SDK UI message stream. */
 export const POST = apiRoute(async (request) => {
-  enforceChatRateLimit(request);
+  await enforceChatRateLimit(request);
   const config = getConfig();
   const body = await readJson(request, chatRequestSchema, config.MAX_BODY_BYTES);
   const turn = await startTurn(appDb(), config, body, await liveReplies());

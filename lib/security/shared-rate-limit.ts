@@ -1,0 +1,45 @@
+import 'server-only';
+import type { Redis } from '@/lib/redis';
+import type { RateLimiter, RateLimitResult } from './rate-limit';
+
+/**
+ * A rate limit every instance counts against together (REDIS_URL), with the in-memory limiter's
+ * semantics (lib/security/rate-limit.ts): a bucket of `limit` requests refilled continuously at
+ * `limit` per window. One script per request, so the read-refill-spend is atomic across instances.
+ */
+export interface SharedLimiter {
+  take(key: string): Promise<RateLimitResult>;
+}
+
+export function inMemory(limiter: RateLimiter): SharedLimiter {
+  return { take: async (key) => limiter.take(key) };
+}
+
+// KEYS[1] the bucket; ARGV limit, refill per ms, now (ms), ttl (ms). Returns {1, remaining} or {0, wait ms}.
+const TAKE = `
+local limit = tonumber(ARGV[1])
+local perMs = tonumber(ARGV[2])
+local now = tonumber(ARGV[3])
+local state = redis.call('HMGET', KEYS[1], 't', 'u')
+local tokens = tonumber(state[1]) or limit
+local updated = tonumber(state[2]) or now
+tokens = math.min(limit, tokens + math.max(0, now - updated) * perMs)
+local ok = tokens >= 1
+if ok then tokens = tokens - 1 end
+redis.call('HSET', KEYS[1], 't', tostring(tokens), 'u', tostring(now))
+redis.call('PEXPIRE', KEYS[1], ARGV[4])
+if ok then return {1, math.floor(tokens)} end
+return {0, math.ceil((1 - tokens) / perMs)}
+`;
+
+export function inRedis(redis: Redis, name: string, { limit, windowMs }: { limit: number; windowMs: number }): SharedLimiter {
+  return {
+    async take(key) {
+      const [ok, value] = (await redis.eval(TAKE, {
+        keys: [`qc:limit:${name}:${key}`],
+        arguments: [String(limit), String(limit / windowMs), String(Date.now()), String(windowMs)],
+      })) as [number, number];
+      return ok === 1 ? { ok: true, remaining: value } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(value / 1000)) };
+    },
+  };
+}
