@@ -180,7 +180,10 @@ async function main(): Promise<void> {
       const chatPageId = ids.pop()!;
       if (args.suites.has('ttft')) await timed('time to first token', () => ttftSuite(ctx, app, ids, runTag));
       if (args.suites.has('throughput')) await timed('relay throughput', () => throughputSuite(ctx, app, runTag));
-      if (args.suites.has('concurrency')) await timed('concurrency', () => concurrencySuite(ctx, app, runTag));
+      if (args.suites.has('concurrency')) {
+        const instances = { counts: [1, 2, 4], firstPort: portBase + 10, redisPort: portBase + 20 };
+        await timed('concurrency', () => concurrencySuite(ctx, app, runTag, instances));
+      }
       if (args.suites.has('frontend')) await timed('front end', () => frontendSuite(ctx, app, chatPageId));
       // Last on this app: it leaves an extraction worker and ~10 MB of file text behind.
       if (args.suites.has('documents')) await timed('documents', () => documentsSuite(ctx, app, runTag));

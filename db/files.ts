@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
-import type { Db } from './types';
+import { IMMEDIATE, type Db } from './types';
 import { files, messageFiles, messages, projectFiles, type FileKind, type FileRow } from './schema';
 
 /** What an attachment is, without its text: what chips, lists and exports show. */
@@ -111,7 +111,7 @@ export function addProjectFile(db: Db, projectId: string, file: { fileId: string
       .values({ projectId, position: (last?.max ?? -1) + 1, fileId: file.fileId, name: file.name })
       .run();
     return true;
-  });
+  }, IMMEDIATE);
 }
 
 export function removeProjectFile(db: Db, projectId: string, fileId: string): boolean {

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import type { Db } from './types';
+import { IMMEDIATE, type Db } from './types';
 import { conversations, messages, type MessageRow, type MessageStatus } from './schema';
 import { attachToMessage } from './files';
 
@@ -174,7 +174,7 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
       settings: existing ? (existing.settings ?? null) : (input.settings ?? null),
       projectId: existing ? existing.projectId : (input.projectId ?? null),
     };
-  });
+  }, IMMEDIATE);
 }
 
 /** Saves the text received so far, so a crash or reload loses at most one flush interval. */
@@ -315,7 +315,7 @@ export function selectBranch(db: Db, conversationId: string, messageId: string):
     }
     tx.update(conversations).set({ currentLeafId: tip }).where(eq(conversations.id, conversationId)).run();
     return tip;
-  });
+  }, IMMEDIATE);
 }
 
 /**

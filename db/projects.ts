@@ -1,6 +1,6 @@
 import 'server-only';
 import { desc, eq, sql } from 'drizzle-orm';
-import type { Db } from './types';
+import { IMMEDIATE, type Db } from './types';
 import { conversations, projects, type ProjectRow } from './schema';
 import { deleteUnreferencedFiles, projectFileIds } from './files';
 
@@ -81,7 +81,7 @@ export function deleteProject(db: Db, id: string): boolean {
     const deleted = tx.delete(projects).where(eq(projects.id, id)).run().changes > 0;
     if (deleted) deleteUnreferencedFiles(tx, { ids: fileIds });
     return deleted;
-  });
+  }, IMMEDIATE);
 }
 
 /** The project's conversations, most recently active first. */

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
-import type { Db } from './types';
+import { IMMEDIATE, type Db } from './types';
 import { attachToMessage, storeFile, type NewFile } from './files';
 import { conversations, files, messageFiles, messages, type ConversationRow, type FileRow, type MessageRow } from './schema';
 
@@ -135,5 +135,5 @@ export function insertImportedConversation(
     }
     for (const { messageId, list } of attached.attachments) attachToMessage(tx, messageId, list);
     return 'imported';
-  });
+  }, IMMEDIATE);
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { SPARE_PORT, STANDIN_PORT } from '../playwright.config';
 import { GATE_AFTER_CHUNKS } from '../lib/standin';
 import { openGate, uniqueWord } from './helpers';
-import { startRedis, type RedisServer } from './redis-process';
+import { startRedis, type RedisServer } from '../lib/testing/redis-server';
 import { startOwnServer, type OwnServer } from './server-process';
 
 /**

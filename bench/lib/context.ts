@@ -62,7 +62,7 @@ export const STANDIN_HEADERS = {
 };
 
 /** `next start` on `port` with a database file, pointed at the stand-in. */
-export async function startApp(ctx: BenchContext, port: number, dbPath: string): Promise<AppServer> {
+export async function startApp(ctx: BenchContext, port: number, dbPath: string, extraEnv: Record<string, string> = {}): Promise<AppServer> {
   const url = `http://127.0.0.1:${port}`;
   // The same V8 flag as `npm start` (package.json): a capped young generation keeps RSS down.
   const proc = startProcess(process.execPath, ['--max-semi-space-size=16', join(ctx.root, 'node_modules', 'next', 'dist', 'bin', 'next'), 'start', '-H', '127.0.0.1', '-p', String(port)], {
@@ -81,6 +81,7 @@ export async function startApp(ctx: BenchContext, port: number, dbPath: string):
       PORT: String(port),
       // To compare runtime flags (e.g. --max-semi-space-size=16) without touching the app.
       ...(process.env.BENCH_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_NODE_OPTIONS } : {}),
+      ...extraEnv,
     },
   });
   const startupMs = await waitForHttp(`${url}/api/conversations?limit=1`, proc, { okStatus: 200, timeoutMs: 120_000 });

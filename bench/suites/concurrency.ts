@@ -3,7 +3,9 @@
  * 20 ms apart). Rounds straight to the stand-in and through the app alternate; the app's process
  * tree RSS is sampled every 100 ms throughout.
  */
-import { APP_HEADERS, STANDIN_HEADERS, type AppServer, type BenchContext, type Row } from '../lib/context';
+import { join } from 'node:path';
+import { APP_HEADERS, STANDIN_HEADERS, startApp, type AppServer, type BenchContext, type Row } from '../lib/context';
+import { redisServerPath, startRedis } from '../../lib/testing/redis-server';
 import { completionBody, timeStream, type StreamTiming } from '../lib/http';
 import { rssSampler, treeRssBytes } from '../lib/procs';
 import { loremTokens } from '../../lib/standin';
@@ -23,14 +25,16 @@ interface RoundResult {
   tokens: number;
 }
 
-async function round_(ctx: BenchContext, app: AppServer, kind: 'app' | 'direct', tag: string, streams: number): Promise<RoundResult> {
+/** `apps`: one instance, or several sharing a database and Redis; stream i goes to apps[i % n]. */
+async function round_(ctx: BenchContext, apps: AppServer | AppServer[], kind: 'app' | 'direct', tag: string, streams: number): Promise<RoundResult> {
+  const all = Array.isArray(apps) ? apps : [apps];
   const text = (i: number) => `Stream ${tag}-${i}, at a steady pace please. [[tokens=${TOKENS}]] [[delay=${DELAY_MS}]]`;
   const one = (i: number): Promise<StreamTiming> =>
     kind === 'app'
-      ? timeStream(`${app.url}/api/chat`, {
+      ? timeStream(`${all[i % all.length]!.url}/api/chat`, {
           kind,
           agent: ctx.appAgent,
-          headers: { ...APP_HEADERS, origin: app.url },
+          headers: { ...APP_HEADERS, origin: all[i % all.length]!.url },
           body: JSON.stringify({ id: `bench-${tag}-${i}`, message: { text: text(i) } }),
           recordArrivals: true,
           timeoutMs: 60_000,
@@ -59,7 +63,9 @@ async function round_(ctx: BenchContext, app: AppServer, kind: 'app' | 'direct',
   return out;
 }
 
-export async function concurrencySuite(ctx: BenchContext, app: AppServer, runTag: string): Promise<Row[]> {
+export type InstancesOptions = { counts: number[]; firstPort: number; redisPort: number };
+
+export async function concurrencySuite(ctx: BenchContext, app: AppServer, runTag: string, instances?: InstancesOptions): Promise<Row[]> {
   const rounds = ctx.quick ? 1 : 3;
   ctx.log(`  ${STREAMS} simultaneous streams × ${rounds} rounds each way (+1 warm-up round)`);
   await round_(ctx, app, 'app', `${runTag}-cw`, STREAMS);
@@ -82,6 +88,7 @@ export async function concurrencySuite(ctx: BenchContext, app: AppServer, runTag
     }
   }
   const { peak, samples: rssSamples } = sampler.stop();
+  const scaled = instances ? await instancesRows(ctx, runTag, instances, { ...app_, ttft: [...app_.ttft] }, direct) : [];
 
   const ttftApp = summarize(app_.ttft);
   const ttftDirect = summarize(direct.ttft);
@@ -135,5 +142,66 @@ export async function concurrencySuite(ctx: BenchContext, app: AppServer, runTag
       baseline: `idle after warm-up: ${round(idleRss / MB, 0)} MB (+${round((peak - idleRss) / MB, 0)} MB under load)`,
       samples: rssSamples,
     },
+    ...scaled,
   ];
+}
+
+/**
+ * The same rounds against N instances of the app sharing one SQLite file and one Redis (REDIS_URL),
+ * as behind a load balancer. The bench spreads the streams round-robin itself, so the figures are
+ * the instances' and not a proxy's (nginx in front costs little CPU; a proxy in Node would cost
+ * about what one more instance does). The 1-instance row is the single app above, without Redis.
+ */
+async function instancesRows(ctx: BenchContext, runTag: string, opts: InstancesOptions, one: RoundResult, direct: RoundResult): Promise<Row[]> {
+  const rows: Row[] = [];
+  const ttftDirect = summarize(direct.ttft);
+  const add = (n: number, result: RoundResult, note: string) => {
+    const s = summarize(result.ttft);
+    const added = { p50: s.p50 - ttftDirect.p50, p95: s.p95 - ttftDirect.p95 };
+    rows.push({
+      id: `concurrency.instances-${n}`,
+      area: 'Concurrency (100 streams)',
+      figure: `time to first token, added, ${n} instance${n === 1 ? '' : 's'}${n === 1 ? '' : ' (shared SQLite + Redis)'}`,
+      unit: 'ms',
+      p50: round(added.p50),
+      p95: round(added.p95),
+      budget: { text: 'p95 ≤ 100 with enough instances', pass: added.p95 <= 100 },
+      baseline: `direct: p50 ${round(ttftDirect.p50)} ms, p95 ${round(ttftDirect.p95)} ms`,
+      samples: s.n,
+      note: `${result.errors.length} failed streams${result.errors.length ? ` (first: ${result.errors[0]})` : ''}; ${note}`,
+    });
+  };
+  add(1, one, 'the app above, one process, no Redis');
+  try {
+    redisServerPath();
+  } catch (error) {
+    ctx.log(`  ! skipping the multi-instance rounds: ${(error as Error).message}`);
+    return rows;
+  }
+  const redis = await startRedis(opts.redisPort);
+  try {
+    for (const n of opts.counts.filter((c) => c > 1)) {
+      const dbPath = join(ctx.tmp, `instances-${n}.db`);
+      const env = { REDIS_URL: redis.url };
+      // One at a time: the first creates and migrates the shared database.
+      const apps: AppServer[] = [];
+      for (let k = 0; k < n; k++) apps.push(await startApp(ctx, opts.firstPort + k, dbPath, env));
+      try {
+        await round_(ctx, apps, 'app', `${runTag}-i${n}w`, STREAMS);
+        const rounds = ctx.quick ? 1 : 3;
+        const result: RoundResult = { ttft: [], gaps: [], errors: [], chunks: 0, tokens: 0 };
+        for (let r = 0; r < rounds; r++) {
+          const a = await round_(ctx, apps, 'app', `${runTag}-i${n}r${r}`, STREAMS);
+          result.ttft.push(...a.ttft);
+          result.errors.push(...a.errors);
+        }
+        add(n, result, `${rounds} rounds, streams spread round-robin over the instances by the client`);
+      } finally {
+        for (const app of apps) await app.stop();
+      }
+    }
+  } finally {
+    await redis.stop();
+  }
+  return rows;
 }
