@@ -226,3 +226,26 @@ test('the chat rate limit counts both instances together, and the session from A
   expect((await chat(b, `${word}-5`, `limit ${word} [[reply=ok]]`)).status).toBe(200);
   expect((await fetch(`${b.url}/api/conversations`)).status).toBe(401);
 });
+
+test('60 chats at once spread over A and B all complete, each stored once (both write one SQLite file)', async () => {
+  const word = uniqueWord('both');
+  const results = await Promise.all(
+    Array.from({ length: 60 }, async (_, i) => {
+      const id = `${word}-${i}`;
+      const res = await chat(i % 2 ? b : a, id, `parallel ${i} [[tokens=20]] [[delay=5]]`);
+      expect(res.status).toBe(200);
+      const stream = chunks(res);
+      await stream.rest();
+      return { id, text: stream.text() };
+    }),
+  );
+  for (const { id, text } of results) {
+    const messages = await stored(i2(id), id);
+    expect(messages.map((m) => m.role)).toEqual(['user', 'assistant']);
+    expect(messages[1]).toMatchObject({ metadata: { status: 'complete' } });
+    expect(messages[1]!.parts[0]!.text).toBe(text);
+  }
+});
+
+/** Reads through the other instance than the one that wrote (or either: they share the database). */
+const i2 = (id: string) => (Number(id.split('-').at(-1)) % 2 ? a : b);
