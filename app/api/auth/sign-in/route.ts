@@ -12,6 +12,6 @@ export const POST = apiRoute(async (request) => {
   const password = getConfig().APP_PASSWORD;
   if (!password) throw new ApiError('not_found', 'This server has no password, so there is nothing to sign in to.');
   const body = await readJson(request, signInSchema, 8_000);
-  const cookie = signInGate().attempt(request.headers, body.password, password);
+  const cookie = await (await signInGate()).attempt(request.headers, body.password, password);
   return Response.json({ ok: true }, { headers: { 'set-cookie': cookie, 'cache-control': 'no-store' } });
 });
