@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SPARE_PORT, STANDIN_PORT } from '../playwright.config';
 import { GATE_AFTER_CHUNKS } from '../lib/standin';
-import { openGate, uniqueWord } from './helpers';
+import { assistantMessages, openGate, uniqueWord } from './helpers';
+import { waitForHydration } from './ui-helpers';
 import { startRedis, type RedisServer } from '../lib/testing/redis-server';
 import { startOwnServer, type OwnServer } from './server-process';
 
@@ -249,3 +250,25 @@ test('60 chats at once spread over A and B all complete, each stored once (both 
 
 /** Reads through the other instance than the one that wrote (or either: they share the database). */
 const i2 = (id: string) => (Number(id.split('-').at(-1)) % 2 ? a : b);
+
+test('in the browser: a reply being written on A shows live on B, and B’s Stop stops it', async ({ page, context }) => {
+  const id = uniqueWord('browser');
+  const onA = chunks(await chat(a, id, `watch ${id} [[tokens=200]] [[delay=5]] [[gate=${id}]]`));
+  await onA.until(() => atGate(onA.text()));
+
+  const [name, value] = cookie.split('=') as [string, string];
+  await context.addCookies([{ name, value, url: b.url }]);
+  await page.goto(`${b.url}/chat/${id}`);
+  await waitForHydration(page);
+  // What A has written so far, rejoined through B…
+  await expect(assistantMessages(page).last()).toContainText(onA.text().trim());
+  const stop = page.getByRole('button', { name: 'Stop' });
+  await expect(stop).toBeVisible();
+  // …and stopped from B: A's stream ends, and the reply is stored as stopped.
+  await stop.click();
+  await onA.rest();
+  await expect(stop).toBeHidden();
+  await expect.poll(async () => (await stored(b, id))[1]?.metadata.status).toBe('stopped');
+  expect((await stored(b, id))[1]!.parts[0]!.text).toBe(onA.text());
+  await openGate(id);
+});
