@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import * as schema from './schema';
 import { markStreamingAsInterrupted } from './messages';
 import { deleteUnreferencedFiles } from './files';
+import { cachePreparedStatements } from './statement-cache';
 
 export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
 
@@ -31,6 +32,7 @@ export function openDatabase(path: string, { shared = false }: OpenOptions = {})
   sqlite.pragma('busy_timeout = 5000');
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
+  cachePreparedStatements(sqlite);
   const db = drizzle({ client: sqlite, schema });
   migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
   // A reply that was streaming when the previous process died will never finish: say so instead
