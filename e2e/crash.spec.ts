@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SPARE_PORT, STANDIN_PORT } from '../playwright.config';
 import { startOwnServer } from './server-process';
-import { uniqueWord } from './helpers';
+import { openGate, uniqueWord } from './helpers';
 
 type Stored = { id: string; role: string; parts: { text: string }[]; metadata: { status: string; error: string | null } };
 
@@ -63,6 +63,57 @@ test('SIGKILL mid-reply: the database opens intact, the message and the partial 
       body: JSON.stringify({ id, message: { text: 'still there?' } }),
     });
     expect(await next.text()).toContain('"type":"finish"');
+  } finally {
+    await server.kill('SIGKILL');
+  }
+});
+
+test('SIGTERM mid-reply: the reply finishes and is stored before the server exits; a new chat meanwhile gets 503', async () => {
+  test.setTimeout(60_000);
+  const dir = mkdtempSync(join(tmpdir(), 'qwen-chat-drain-'));
+  const env = {
+    AIMLAPI_API_KEY: 'e2e-test-key',
+    AIMLAPI_BASE_URL: `http://127.0.0.1:${STANDIN_PORT}/v1`,
+    DATABASE_URL: `file:${join(dir, 'chat.db')}`,
+    // As `npm run start` sets it: the app, not Next, handles the signal.
+    NEXT_MANUAL_SIG_HANDLE: '1',
+  };
+  const port = SPARE_PORT + 10;
+  const id = uniqueWord('drain');
+  let server = await startOwnServer(port, env);
+  try {
+    const post = (conversation: string, text: string) =>
+      fetch(`${server.url}/api/chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: conversation, message: { text } }),
+      });
+    const res = await post(id, `drain ${id} [[tokens=30]] [[delay=5]] [[gate=${id}]]`);
+    const reader = res.body!.getReader();
+    const decoder = new TextDecoder();
+    let body = '';
+    while (!body.includes('"text-delta"')) body += decoder.decode((await reader.read()).value);
+    const exited = new Promise((resolve) => server.process.once('exit', resolve));
+
+    process.kill(-server.process.pid!, 'SIGTERM');
+    // Still up for the reply it is writing, but taking no new chats.
+    await expect.poll(async () => (await post(`${id}-new`, 'hello?')).status).toBe(503);
+    const refused = await post(`${id}-new2`, 'hello?');
+    expect(await refused.json()).toMatchObject({ error: { code: 'unavailable' } });
+
+    await openGate(id);
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      body += decoder.decode(value);
+    }
+    expect(body).toContain('"type":"finish"');
+    await exited;
+
+    server = await startOwnServer(port, { ...env });
+    const detail = (await (await fetch(`${server.url}/api/conversations/${id}`)).json()) as { messages: Stored[] };
+    expect(detail.messages[1]?.metadata.status).toBe('complete');
+    expect(detail.messages[1]!.parts[0]!.text.trim().split(/\s+/)).toHaveLength(30);
   } finally {
     await server.kill('SIGKILL');
   }

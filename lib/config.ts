@@ -69,6 +69,8 @@ const envSchema = z.object({
   REDIS_URL: z.preprocess(emptyToUndefined, z.url({ protocol: /^rediss?$/, error: 'must be a redis:// or rediss:// URL' }).optional()),
   /** With REDIS_URL: how often an instance says it is still writing its replies; 3 missed beats and they count as interrupted. */
   LIVE_HEARTBEAT_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(100).max(60_000).default(2_000)),
+  /** On SIGTERM/SIGINT: the longest wait for replies being written to finish before the server exits. */
+  SHUTDOWN_GRACE_MS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(3_600_000).default(30_000)),
   /** Chat requests allowed per client per minute (0 turns the limit off). */
   CHAT_RATE_LIMIT_PER_MINUTE: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(100_000).default(30)),
 });

@@ -1,11 +1,13 @@
 import 'server-only';
 import { ConfigError, getConfig } from '@/lib/config';
 import { appDb } from '@/lib/server';
+import { installGracefulShutdown } from '@/lib/shutdown';
 
 export function startServer(): void {
   try {
     const config = getConfig();
     appDb();
+    installGracefulShutdown(config.SHUTDOWN_GRACE_MS);
     console.log(
       config.demo
         ? `› Demo model: no AIMLAPI_API_KEY set, replies come from the built-in stand-in. Database: ${config.databasePath}`
