@@ -202,7 +202,11 @@ test('a reply whose instance dies with nobody listening is marked interrupted by
   await expect
     .poll(async () => (await stored(b, id))[1]?.metadata.status, { timeout: 20_000 })
     .toBe('interrupted');
-  expect((await stored(b, id))[1]!.parts[0]!.text).toBe(onA.text());
+  // What reached Redis is kept: the words before the gate, except perhaps the last ones, which A's client
+  // can receive a moment before A's copy of them reaches Redis (A was killed right after).
+  const kept = (await stored(b, id))[1]!.parts[0]!.text;
+  expect(kept.trim().length).toBeGreaterThan(0);
+  expect(onA.text().startsWith(kept)).toBe(true);
   await openGate(id);
   a = await startOwnServer(SPARE_PORT + 8, env);
 });

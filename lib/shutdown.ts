@@ -1,6 +1,6 @@
 import 'server-only';
 import { ApiError } from '@/lib/api/errors';
-import { activeGenerationCount } from '@/lib/chat/generation';
+import { unfinishedReplies } from '@/lib/chat/live-replies';
 
 /**
  * A graceful stop: on SIGTERM (a restart, a deploy, `docker stop`) or SIGINT the server takes no new
@@ -17,11 +17,11 @@ export function installGracefulShutdown(graceMs: number): void {
     if (state.__draining) return;
     state.__draining = true;
     const started = Date.now();
-    const live = activeGenerationCount();
+    const live = unfinishedReplies();
     console.log(`› ${signal}: ${live ? `finishing ${live} repl${live === 1 ? 'y' : 'ies'} before stopping` : 'stopping'}`);
     const check = () => {
-      if (activeGenerationCount() === 0 || Date.now() - started >= graceMs) {
-        if (activeGenerationCount() > 0) console.warn(`› stopping with ${activeGenerationCount()} replies unfinished (SHUTDOWN_GRACE_MS)`);
+      if (unfinishedReplies() === 0 || Date.now() - started >= graceMs) {
+        if (unfinishedReplies() > 0) console.warn(`› stopping with ${unfinishedReplies()} replies unfinished (SHUTDOWN_GRACE_MS)`);
         process.exit(0);
       }
       setTimeout(check, 50);

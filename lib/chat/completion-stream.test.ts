@@ -102,6 +102,11 @@ describe('streamCompletion', () => {
     }
   });
 
+  it('a last event with no blank line after it still counts', async () => {
+    const parts = await collect(upstream([delta('x'), finish('stop').trimEnd()]).endpoint);
+    expect(parts).toEqual([{ type: 'text', text: 'x' }, { type: 'finish', finishReason: 'stop', usage: undefined }]);
+  });
+
   it('[DONE] without a finish reason ends normally', async () => {
     const parts = await collect(upstream([delta('x'), event('[DONE]')]).endpoint);
     expect(parts.at(-1)).toEqual({ type: 'finish', finishReason: 'other', usage: undefined });

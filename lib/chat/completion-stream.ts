@@ -177,6 +177,15 @@ export async function* streamCompletion(
       if (failure) throw failure;
       if (done) break;
     }
+    // A last event the body ended without a blank line after still counts.
+    if (!done && !failure) {
+      parser.feed(decoder.decode() + '\n\n');
+      if (text) {
+        yield { type: 'text', text };
+        text = '';
+      }
+      if (failure) throw failure;
+    }
   } finally {
     // Stop reading (and release the socket) however this ends: finished, failed, or abandoned by the caller.
     void reader.cancel().catch(() => undefined);

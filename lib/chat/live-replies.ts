@@ -1,7 +1,8 @@
 import 'server-only';
 import type { UIMessageChunk } from 'ai';
 import { getConfig } from '@/lib/config';
-import { activeGeneration, type Generation } from './generation';
+import { withRedis } from '@/lib/redis';
+import { activeGeneration, activeGenerationCount, type Generation } from './generation';
 
 /**
  * The replies being written right now, wherever they are being written. One process keeps them in
@@ -64,6 +65,14 @@ export function stopHere(conversationId: string): Promise<{ stopped: true; statu
   return generation.done.then((outcome) => ({ stopped: true as const, status: outcome.status }));
 }
 
+/** Replies of this process whose end has not reached Redis yet: a graceful stop waits for them too. */
+export const sharing = ((globalThis as unknown as { __liveSharing?: Set<string> }).__liveSharing ??= new Set<string>());
+
+/** What must end before this process can stop without cutting a reply off (lib/shutdown.ts). */
+export function unfinishedReplies(): number {
+  return activeGenerationCount() + sharing.size;
+}
+
 const holder = globalThis as unknown as { __liveReplies?: { key: string; live: Promise<LiveReplies> } };
 
 export function liveReplies(): Promise<LiveReplies> {
@@ -71,7 +80,7 @@ export function liveReplies(): Promise<LiveReplies> {
   const key = `${REDIS_URL ?? ''}|${LIVE_HEARTBEAT_MS}`;
   if (holder.__liveReplies?.key !== key) {
     const live = REDIS_URL
-      ? import('./redis-live').then(({ connectRedisLive }) => connectRedisLive({ url: REDIS_URL, heartbeatMs: LIVE_HEARTBEAT_MS }))
+      ? withRedis(() => import('./redis-live').then(({ connectRedisLive }) => connectRedisLive({ url: REDIS_URL, heartbeatMs: LIVE_HEARTBEAT_MS })))
       : Promise.resolve(inProcess());
     holder.__liveReplies = { key, live };
     // A failed connection is retried on the next request rather than remembered.

@@ -1,12 +1,12 @@
 import 'server-only';
 import { randomUUID } from 'node:crypto';
 import type { UIMessageChunk } from 'ai';
-import { getStreamingReplies, markReplyInterrupted } from '@/db/messages';
+import { getMessage, getStreamingReplies, markReplyInterrupted } from '@/db/messages';
 import { ApiError } from '@/lib/api/errors';
 import { redisClient, type Redis } from '@/lib/redis';
 import { appDb } from '@/lib/server';
 import { activeGeneration, mergeTextDeltas, type Generation } from './generation';
-import { stopHere, type LiveReplies } from './live-replies';
+import { sharing, stopHere, type LiveReplies } from './live-replies';
 
 /**
  * Replies being written, shared by several app instances through Redis.
@@ -30,10 +30,17 @@ const chunksKey = (messageId: string) => `${PREFIX}chunks:${messageId}`;
 const STOP_CHANNEL = `${PREFIX}stop`;
 /** A finished reply's chunks stay for late listeners that saw it live a moment ago. */
 const CHUNKS_KEPT_SECONDS = 300;
+const ORPHAN_KEPT_SECONDS = 24 * 3600;
+
 const MISSED_BEATS = 3;
 
 // Only the holder of a claim may refresh or drop it.
-const REFRESH = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end return 0`;
+// A claim that vanished while its reply is still being written (Redis restarted without persistence, or
+// an outage longer than three beats) is put back, so nobody takes the running reply for dead.
+const REFRESH = `local v = redis.call('get', KEYS[1])
+if v == ARGV[1] then return redis.call('pexpire', KEYS[1], ARGV[2]) end
+if not v then redis.call('set', KEYS[1], ARGV[1], 'PX', ARGV[2]) return 2 end
+return 0`;
 const RELEASE = `if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end return 0`;
 
 type Claim = { instance: string; messageId: string };
@@ -92,17 +99,25 @@ class RedisLiveReplies implements LiveReplies {
     void (async () => {
       // Commands on one connection run in the order they were sent: no need to wait for each append.
       const reader = generation.subscribe().getReader();
+      let first = true;
       for (;;) {
         const { value, done } = await reader.read();
         if (done) break;
         redis.xAdd(key, '*', { c: JSON.stringify(value) }).catch(() => undefined);
+        // Bounded from the start: the stream of a writer that dies never gets its end.
+        if (first) redis.expire(key, ORPHAN_KEPT_SECONDS).catch(() => undefined);
+        first = false;
       }
       const outcome = await generation.done;
       await redis.xAdd(key, '*', { end: outcome.status });
       await redis.expire(key, CHUNKS_KEPT_SECONDS);
     })()
       .catch((error: Error) => console.warn(`[live] could not share reply ${generation.messageId}: ${error.message}`))
-      .finally(() => this.release(generation.conversationId));
+      .finally(() => {
+        this.release(generation.conversationId);
+        sharing.delete(generation.messageId);
+      });
+    sharing.add(generation.messageId);
   }
 
   async active(conversationId: string): Promise<{ messageId: string } | undefined> {
@@ -159,6 +174,30 @@ class RedisLiveReplies implements LiveReplies {
       reader?.destroy();
       reader = undefined;
     };
+    /** Enqueues the next entries, or the end; false when there was nothing new for a whole heartbeat. */
+    const step = async (controller: ReadableStreamDefaultController<UIMessageChunk>): Promise<boolean> => {
+      if (!reader) return true;
+      const batch = await readEntries(reader, key, lastId, this.heartbeatMs);
+      if (!batch.length) return false;
+      const chunks: UIMessageChunk[] = [];
+      let ended = false;
+      for (const entry of batch) {
+        lastId = entry.id;
+        if (entry.end !== undefined) {
+          ended = true;
+          break;
+        }
+        const chunk = JSON.parse(entry.chunk!) as UIMessageChunk;
+        if (chunk.type === 'text-delta') text += chunk.delta;
+        chunks.push(chunk);
+      }
+      for (const chunk of mergeTextDeltas(chunks)) controller.enqueue(chunk);
+      if (ended) {
+        close();
+        controller.close();
+      }
+      return true;
+    };
     return new ReadableStream<UIMessageChunk>({
       start: async () => {
         reader = this.redis.duplicate();
@@ -166,43 +205,52 @@ class RedisLiveReplies implements LiveReplies {
         await reader.connect();
       },
       pull: async (controller) => {
-        for (;;) {
-          if (!reader) return;
-          const batch = await readEntries(reader, key, lastId, this.heartbeatMs);
-          if (batch.length) {
-            const chunks: UIMessageChunk[] = [];
-            let ended = false;
-            for (const entry of batch) {
-              lastId = entry.id;
-              if (entry.end !== undefined) {
-                ended = true;
-                break;
-              }
-              const chunk = JSON.parse(entry.chunk!) as UIMessageChunk;
-              if (chunk.type === 'text-delta') text += chunk.delta;
-              chunks.push(chunk);
-            }
-            for (const chunk of mergeTextDeltas(chunks)) controller.enqueue(chunk);
-            if (ended) {
-              close();
-              controller.close();
-            }
+        try {
+          for (;;) {
+            if (await step(controller)) return;
+            // Nothing new for a whole heartbeat: is the writer still there?
+            if ((await this.claimOf(conversationId))?.messageId === messageId) continue;
+            // Its claim is gone; an end (or more text) written just before that is read first.
+            if (reader && (await readEntries(reader, key, lastId, 0)).length) continue;
+            for (const chunk of this.orphaned(messageId, text)) controller.enqueue(chunk);
+            close();
+            controller.close();
             return;
           }
-          // Nothing new for a whole heartbeat: is the writer still there?
-          if ((await this.claimOf(conversationId))?.messageId === messageId) continue;
-          const last = await readEntries(reader, key, lastId, 0);
-          if (last.length) continue; // it ended (or wrote more) just now: read it on the next turn
-          const message = orphaned(messageId, text);
-          controller.enqueue({ type: 'message-metadata', messageMetadata: { status: 'interrupted', error: message } });
-          controller.enqueue({ type: 'error', errorText: message });
+        } catch (error) {
+          // An errored stream is never cancelled: its connection is closed here.
           close();
-          controller.close();
-          return;
+          throw error;
         }
       },
       cancel: close,
     });
+  }
+
+  /**
+   * The writer of a reply is gone with no end in its stream: store it as interrupted with the text that
+   * reached Redis, and end the listener's stream with that. If it was stored after all (the writer
+   * finished but never appended its end), the listener is told how it really ended.
+   */
+  private orphaned(messageId: string, text: string): UIMessageChunk[] {
+    if (!markReplyInterrupted(appDb(), messageId, Date.now(), text)) {
+      const stored = getMessage(appDb(), messageId);
+      if (stored && stored.status !== 'interrupted' && stored.status !== 'streaming') {
+        return stored.status === 'error'
+          ? [
+              { type: 'message-metadata', messageMetadata: { status: 'error', error: stored.error } },
+              { type: 'error', errorText: stored.error ?? 'The reply failed.' },
+            ]
+          : [
+              { type: 'message-metadata', messageMetadata: { status: stored.status } },
+              { type: 'finish', finishReason: stored.status === 'stopped' ? 'other' : 'stop' },
+            ];
+      }
+    }
+    return [
+      { type: 'message-metadata', messageMetadata: { status: 'interrupted', error: INTERRUPTED } },
+      { type: 'error', errorText: INTERRUPTED },
+    ];
   }
 
   private heartbeat(): void {
@@ -261,11 +309,6 @@ class RedisLiveReplies implements LiveReplies {
 }
 
 const INTERRUPTED = 'The server stopped while this reply was being written.';
-
-function orphaned(messageId: string, text: string): string {
-  markReplyInterrupted(appDb(), messageId, Date.now(), text);
-  return INTERRUPTED;
-}
 
 type Entry = { id: string; chunk?: string; end?: string };
 

@@ -3,9 +3,9 @@ import 'server-only';
 import { ApiError } from '@/lib/api/errors';
 import { getConfig } from '@/lib/config';
 import { clientIp } from './client-ip';
-import { redisClient } from '@/lib/redis';
+import { redisClient, withRedis } from '@/lib/redis';
 import { RateLimiter } from './rate-limit';
-import { inMemory, inRedis } from './shared-rate-limit';
+import { inRedis } from './shared-rate-limit';
 
 /**
  * CHAT_RATE_LIMIT_PER_MINUTE per client on POST /api/chat: every chat spends the owner's API key,
@@ -15,8 +15,10 @@ export async function enforceChatRateLimit(request: Request): Promise<void> {
   const { CHAT_RATE_LIMIT_PER_MINUTE: perMinute, REDIS_URL } = getConfig();
   if (perMinute === 0) return;
   // With several instances the limit is theirs together, or N instances would allow N times as much.
-  const limiter = REDIS_URL ? inRedis(await redisClient(REDIS_URL), 'chat', { limit: perMinute, windowMs: 60_000 }) : inMemory(chatLimiter(perMinute));
-  const result = await limiter.take(clientIp(request.headers));
+  const key = clientIp(request.headers);
+  const result = REDIS_URL
+    ? await withRedis(async () => inRedis(await redisClient(REDIS_URL), 'chat', { limit: perMinute, windowMs: 60_000 }).take(key))
+    : chatLimiter(perMinute).take(key);
   if (result.ok) return;
   const seconds = result.retryAfterSeconds;
   throw new ApiError(

@@ -24,12 +24,14 @@ export function inMemory(limiter: RateLimiter): SharedLimiter {
   };
 }
 
-// KEYS[1] the bucket; ARGV limit, refill per ms, now (ms), ttl (ms), spend (1 or 0).
+// KEYS[1] the bucket; ARGV limit, refill per ms, (unused), ttl (ms), spend (1 or 0).
 // Returns {1, remaining} or {0, wait ms}.
 const TAKE = `
 local limit = tonumber(ARGV[1])
 local perMs = tonumber(ARGV[2])
-local now = tonumber(ARGV[3])
+-- Redis's clock, not the caller's: instances whose clocks differ must not refill each other's buckets.
+local time = redis.call('TIME')
+local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
 local state = redis.call('HMGET', KEYS[1], 't', 'u')
 local tokens = tonumber(state[1]) or limit
 local updated = tonumber(state[2]) or now
@@ -47,7 +49,7 @@ export function inRedis(redis: Redis, name: string, { limit, windowMs }: { limit
   const run = async (key: string, spend: boolean): Promise<RateLimitResult> => {
     const [ok, value] = (await redis.eval(TAKE, {
       keys: [bucket(key)],
-      arguments: [String(limit), String(limit / windowMs), String(Date.now()), String(windowMs), spend ? '1' : '0'],
+      arguments: [String(limit), String(limit / windowMs), '0', String(windowMs), spend ? '1' : '0'],
     })) as [number, number];
     return ok === 1 ? { ok: true, remaining: value } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(value / 1000)) };
   };
