@@ -51,9 +51,19 @@ export async function connectRedisLive({ url, heartbeatMs }: RedisLiveOptions): 
   const redis = await redisClient(url);
   const subscriber = redis.duplicate();
   subscriber.on('error', () => undefined);
-  await subscriber.connect();
+  try {
+    await subscriber.connect();
+    // "<conversation> <message>": a stop meant for a reply that has ended must not stop the next one.
+    await subscriber.subscribe(STOP_CHANNEL, (message) => {
+      const [conversationId, messageId] = message.split(' ');
+      const generation = activeGeneration(conversationId ?? '');
+      if (generation && (!messageId || generation.messageId === messageId)) generation.stop();
+    });
+  } catch (error) {
+    subscriber.destroy(); // the next request tries again from scratch
+    throw error;
+  }
   const live = new RedisLiveReplies(redis, heartbeatMs);
-  await subscriber.subscribe(STOP_CHANNEL, (conversationId) => activeGeneration(conversationId)?.stop());
   live.startTimers();
   return live;
 }
@@ -140,17 +150,24 @@ class RedisLiveReplies implements LiveReplies {
     if (here) return here;
     const claim = await this.claimOf(conversationId);
     if (!claim) return { stopped: false };
-    await this.command(() => this.redis.publish(STOP_CHANNEL, conversationId));
+    const publish = () => this.redis.publish(STOP_CHANNEL, `${conversationId} ${claim.messageId}`);
+    await this.command(publish);
+    // Said again every beat until it ends: a writer whose subscription was reconnecting missed it.
+    const again = setInterval(() => void publish().catch(() => undefined), this.heartbeatMs);
     // The writing instance stores the stopped reply, then appends the end: wait for it.
     let status = 'stopped';
-    const reader = this.follow(conversationId, claim.messageId).getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      if (value.type === 'message-metadata' && typeof value.messageMetadata === 'object' && value.messageMetadata) {
-        const s = (value.messageMetadata as { status?: unknown }).status;
-        if (typeof s === 'string') status = s;
+    try {
+      const reader = this.follow(conversationId, claim.messageId).getReader();
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        if (value.type === 'message-metadata' && typeof value.messageMetadata === 'object' && value.messageMetadata) {
+          const s = (value.messageMetadata as { status?: unknown }).status;
+          if (typeof s === 'string') status = s;
+        }
       }
+    } finally {
+      clearInterval(again);
     }
     return { stopped: true, status };
   }
