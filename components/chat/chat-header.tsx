@@ -66,7 +66,8 @@ export function ChatHeader({
       ) : null}
       {info ? (
         <span data-testid="usage-total" className="min-w-0 truncate" title={`${info.usage.promptTokens} prompt (${info.usage.cachedTokens} cached) + ${info.usage.completionTokens} completion tokens, all versions of every reply`}>
-          {compact.format(total)} tokens · ≈ {formatUsd(info.usage.costUsd)}
+          {/* The count goes first when the header is short of room; the title always has it. */}
+          <span className="hidden 2xl:inline">{compact.format(total)} tokens · </span>≈ {formatUsd(info.usage.costUsd)}
           {saved > 0 ? <span data-testid="chat-cache-saving"> · cache saved ≈ {formatUsd(saved)}</span> : null}
         </span>
       ) : null}

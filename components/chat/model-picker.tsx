@@ -36,7 +36,7 @@ export function ModelPicker({ value, defaultModel, onChange }: { value: string |
       data-testid="model-picker"
       value={current}
       onChange={(e) => onChange(e.target.value)}
-      className="max-w-36 min-w-0 shrink truncate rounded-md border border-border bg-background px-1.5 py-1 text-xs text-foreground"
+      className="max-w-44 min-w-0 shrink truncate rounded-md border border-border bg-background px-1.5 py-1 text-xs text-foreground"
       title="The model this conversation talks to"
     >
       {options.map((id) => (

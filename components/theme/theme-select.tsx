@@ -42,7 +42,7 @@ export function ThemeSelect() {
       }}
       className="shrink-0 rounded-md border border-border bg-background px-1.5 py-1 text-xs text-foreground"
     >
-      <option value="system">System theme</option>
+      <option value="system">System</option>
       <option value="light">Light</option>
       <option value="dark">Dark</option>
     </select>
