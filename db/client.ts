@@ -1,17 +1,22 @@
 import 'server-only';
 import Database from 'better-sqlite3';
-import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
-import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzleSqlite } from 'drizzle-orm/better-sqlite3';
+import { migrate as migrateSqlite } from 'drizzle-orm/better-sqlite3/migrator';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator';
 import { mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import * as schema from './schema';
+import pg from 'pg';
+import * as sqliteSchema from './schema-sqlite';
+import * as pgSchema from './schema-pg';
+import { databaseDialect } from './dialect';
 import { markStreamingAsInterrupted } from './messages';
 import { deleteUnreferencedFiles } from './files';
 import { cachePreparedStatements } from './statement-cache';
+import type { Db } from './types';
 
-export type DB = BetterSQLite3Database<typeof schema> & { $client: Database.Database };
-
-const MIGRATIONS_FOLDER = join(process.cwd(), 'db', 'migrations');
+/** An open database: query it through `Db`; `close()` lets go of the file or the connections. */
+export type DB = Db & { close(): Promise<void> };
 
 export type OpenOptions = {
   /**
@@ -20,10 +25,25 @@ export type OpenOptions = {
    * which knows, instead of being marked interrupted at start.
    */
   shared?: boolean;
+  /** Connections in the PostgreSQL pool (default 10). */
+  poolSize?: number;
 };
 
-/** Opens (creating the folder and file if needed) and migrates a SQLite database. */
-export function openDatabase(path: string, { shared = false }: OpenOptions = {}): DB {
+/**
+ * Opens and migrates the database `target` names: a SQLite file path (created with its folder if
+ * needed) or ':memory:', or a postgres:// URL.
+ */
+export async function openDatabase(target: string, options: OpenOptions = {}): Promise<DB> {
+  const db = databaseDialect(target) === 'postgres' ? await openPostgres(target, options) : openSqlite(target);
+  // A reply that was streaming when the previous process died will never finish: say so instead
+  // of showing it as in progress forever.
+  if (!options.shared) await markStreamingAsInterrupted(db, Date.now());
+  // Files uploaded a day ago and never sent (a chip removed, a tab closed) are let go.
+  await deleteUnreferencedFiles(db, { uploadedBefore: Date.now() - 24 * 3600_000 });
+  return db;
+}
+
+function openSqlite(path: string): DB {
   if (path !== ':memory:') mkdirSync(dirname(resolve(path)), { recursive: true });
   const sqlite = new Database(path);
   // WAL lets readers (sidebar, page loads) proceed while a reply is being written, and survives
@@ -33,20 +53,53 @@ export function openDatabase(path: string, { shared = false }: OpenOptions = {})
   sqlite.pragma('synchronous = NORMAL');
   sqlite.pragma('foreign_keys = ON');
   cachePreparedStatements(sqlite);
-  const db = drizzle({ client: sqlite, schema });
-  migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  // A reply that was streaming when the previous process died will never finish: say so instead
-  // of showing it as in progress forever.
-  if (!shared) markStreamingAsInterrupted(db, Date.now());
-  // Files uploaded a day ago and never sent (a chip removed, a tab closed) are let go.
-  deleteUnreferencedFiles(db, { uploadedBefore: Date.now() - 24 * 3600_000 });
-  return db;
+  const db = drizzleSqlite({ client: sqlite, schema: sqliteSchema });
+  migrateSqlite(db, { migrationsFolder: join(process.cwd(), 'db', 'migrations') });
+  return Object.assign(db as unknown as Db, {
+    close: async () => {
+      if (sqlite.open) sqlite.close();
+    },
+  });
 }
 
-const holder = globalThis as unknown as { __chatDb?: { path: string; db: DB } };
+// bigint (int8) and numeric come back as strings from node-postgres, to be exact beyond 2^53. The
+// values here are counts, sums of token counts and millisecond times: numbers, far below 2^53. Set
+// on the driver's shared registry because drizzle passes that registry with every query, over a
+// pool's own `types`.
+pg.types.setTypeParser(pg.types.builtins.INT8, Number);
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
+
+async function openPostgres(url: string, { poolSize = 10 }: OpenOptions): Promise<DB> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  try {
+    const db = drizzlePg({ client: pool, schema: pgSchema });
+    // Several instances may start at once: the migrator takes no lock of its own, so one is taken here.
+    const client = await pool.connect();
+    try {
+      await client.query('SELECT pg_advisory_lock(7311205)');
+      await migratePg(drizzlePg({ client }), { migrationsFolder: join(process.cwd(), 'db', 'migrations-pg') });
+    } finally {
+      await client.query('SELECT pg_advisory_unlock(7311205)').catch(() => {});
+      client.release();
+    }
+    return Object.assign(db as unknown as Db, { close: () => pool.end() });
+  } catch (error) {
+    await pool.end().catch(() => {});
+    throw error;
+  }
+}
+
+const holder = globalThis as unknown as { __chatDb?: { target: string; db: Promise<DB> } };
 
 /** The process-wide database (kept on globalThis so dev-mode module reloads reuse one connection). */
-export function getDb(path: string, options: OpenOptions = {}): DB {
-  if (holder.__chatDb?.path !== path) holder.__chatDb = { path, db: openDatabase(path, options) };
+export function getDb(target: string, options: OpenOptions = {}): Promise<DB> {
+  if (holder.__chatDb?.target !== target) {
+    const db = openDatabase(target, options);
+    holder.__chatDb = { target, db };
+    // A failed open is retried on the next request rather than remembered.
+    db.catch(() => {
+      if (holder.__chatDb?.db === db) holder.__chatDb = undefined;
+    });
+  }
   return holder.__chatDb.db;
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, desc, eq, isNotNull, lt, or } from 'drizzle-orm';
-import type { Db } from './types';
+import { first, type Db } from './types';
 import { conversations, type ConversationRow } from './schema';
 
 export type ConversationSummary = Pick<ConversationRow, 'id' | 'title' | 'createdAt' | 'updatedAt' | 'pinnedAt'>;
@@ -17,11 +17,11 @@ const summaryColumns = {
 export type PageCursor = { updatedAt: number; id: string };
 
 /** Newest first, keyset-paginated so page N costs the same as page 1 however many chats there are. */
-export function listConversations(
+export async function listConversations(
   db: Db,
   { limit, after }: { limit: number; after?: PageCursor },
-): { conversations: ConversationSummary[]; next: PageCursor | null } {
-  const rows = db
+): Promise<{ conversations: ConversationSummary[]; next: PageCursor | null }> {
+  const rows = await db
     .select(summaryColumns)
     .from(conversations)
     .where(
@@ -33,8 +33,7 @@ export function listConversations(
         : undefined,
     )
     .orderBy(desc(conversations.updatedAt), desc(conversations.id))
-    .limit(limit + 1)
-    .all();
+    .limit(limit + 1);
   const page = rows.slice(0, limit);
   const last = page[page.length - 1];
   return {
@@ -43,31 +42,30 @@ export function listConversations(
   };
 }
 
-export function getConversation(db: Db, id: string): ConversationRow | undefined {
-  return db.select().from(conversations).where(eq(conversations.id, id)).get();
+export async function getConversation(db: Db, id: string): Promise<ConversationRow | undefined> {
+  return first(await db.select().from(conversations).where(eq(conversations.id, id)));
 }
 
-export function renameConversation(db: Db, id: string, title: string): ConversationRow | undefined {
-  return db.update(conversations).set({ title }).where(eq(conversations.id, id)).returning().get();
+export async function renameConversation(db: Db, id: string, title: string): Promise<ConversationRow | undefined> {
+  return first(await db.update(conversations).set({ title }).where(eq(conversations.id, id)).returning());
 }
 
 /** Deletes the conversation and (by cascade) all of its messages. */
-export function deleteConversation(db: Db, id: string): boolean {
-  return db.delete(conversations).where(eq(conversations.id, id)).run().changes > 0;
+export async function deleteConversation(db: Db, id: string): Promise<boolean> {
+  return (await db.delete(conversations).where(eq(conversations.id, id)).returning({ id: conversations.id })).length > 0;
 }
 
 /** Pinned conversations, most recently pinned first (a short list: people pin a handful). */
-export function listPinned(db: Db, limit = 100): ConversationSummary[] {
+export async function listPinned(db: Db, limit = 100): Promise<ConversationSummary[]> {
   return db
     .select(summaryColumns)
     .from(conversations)
     .where(isNotNull(conversations.pinnedAt))
     .orderBy(desc(conversations.pinnedAt))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function updateConversation(
+export async function updateConversation(
   db: Db,
   id: string,
   change: {
@@ -77,21 +75,20 @@ export function updateConversation(
     settings?: Record<string, unknown> | null;
     projectId?: string | null;
   },
-): ConversationRow | undefined {
+): Promise<ConversationRow | undefined> {
   if (Object.keys(change).length === 0) return getConversation(db, id);
-  return db.update(conversations).set(change).where(eq(conversations.id, id)).returning().get();
+  return first(await db.update(conversations).set(change).where(eq(conversations.id, id)).returning());
 }
 
 /**
  * The title the model wrote, only over the one taken from the first message: a rename (or an
  * imported title) is never overwritten. True when it was stored.
  */
-export function setModelTitle(db: Db, id: string, title: string): boolean {
-  return (
-    db
-      .update(conversations)
-      .set({ title, titleSource: 'model' })
-      .where(and(eq(conversations.id, id), eq(conversations.titleSource, 'message')))
-      .run().changes > 0
-  );
+export async function setModelTitle(db: Db, id: string, title: string): Promise<boolean> {
+  const updated = await db
+    .update(conversations)
+    .set({ title, titleSource: 'model' })
+    .where(and(eq(conversations.id, id), eq(conversations.titleSource, 'message')))
+    .returning({ id: conversations.id });
+  return updated.length > 0;
 }

@@ -1,6 +1,6 @@
 import 'server-only';
 import { and, asc, eq, inArray, lt, notExists, sql } from 'drizzle-orm';
-import { IMMEDIATE, type Db } from './types';
+import { first, isPostgres, q, rows, run, transaction, type Db, type Work } from './types';
 import { files, messageFiles, messages, projectFiles, type FileKind, type FileRow } from './schema';
 
 /** What an attachment is, without its text: what chips, lists and exports show. */
@@ -23,48 +23,51 @@ export type NewFile = { id: string; kind: FileKind; mediaType: string; sizeBytes
  * Stores a file's text once per content (its id is the hash of its bytes): the same file uploaded
  * again is the row already there. Returns the stored row's metadata.
  */
-export function storeFile(db: Db, file: NewFile, now: number): FileMeta {
-  db.insert(files)
-    .values({ ...file, pages: file.pages ?? null, createdAt: now })
-    .onConflictDoNothing({ target: files.id })
-    .run();
-  return db.select(metaColumns).from(files).where(eq(files.id, file.id)).get()!;
+export function storeFile(db: Db, file: NewFile, now: number): Promise<FileMeta> {
+  return run(db, (db) => storeFileWork(db, file, now));
 }
 
-export function getFileMetas(db: Db, ids: string[]): Map<string, FileMeta> {
-  if (ids.length === 0) return new Map();
-  const rows = db.select(metaColumns).from(files).where(inArray(files.id, [...new Set(ids)])).all();
-  return new Map(rows.map((r) => [r.id, r]));
+export function* storeFileWork(db: Db, file: NewFile, now: number): Work<FileMeta> {
+  yield* q(
+    db
+      .insert(files)
+      .values({ ...file, pages: file.pages ?? null, createdAt: now })
+      .onConflictDoNothing({ target: files.id }),
+  );
+  return first(yield* q(db.select(metaColumns).from(files).where(eq(files.id, file.id))))!;
 }
 
-export function getFileTexts(db: Db, ids: string[]): Map<string, string> {
+export async function getFileMetas(db: Db, ids: string[]): Promise<Map<string, FileMeta>> {
   if (ids.length === 0) return new Map();
-  const rows = db.select({ id: files.id, text: files.text }).from(files).where(inArray(files.id, [...new Set(ids)])).all();
-  return new Map(rows.map((r) => [r.id, r.text]));
+  const found = await db.select(metaColumns).from(files).where(inArray(files.id, [...new Set(ids)]));
+  return new Map(found.map((r) => [r.id, r]));
+}
+
+export async function getFileTexts(db: Db, ids: string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map();
+  const found = await db.select({ id: files.id, text: files.text }).from(files).where(inArray(files.id, [...new Set(ids)]));
+  return new Map(found.map((r) => [r.id, r.text]));
 }
 
 /** Links files to a user message, in order (inside the transaction that stores the message). */
-export function attachToMessage(db: Db, messageId: string, attachments: { fileId: string; name: string }[]): void {
+export function* attachToMessageWork(db: Db, messageId: string, attachments: { fileId: string; name: string }[]): Work<void> {
   if (attachments.length === 0) return;
-  db.insert(messageFiles)
-    .values(attachments.map((a, position) => ({ messageId, position, fileId: a.fileId, name: a.name })))
-    .run();
+  yield* q(db.insert(messageFiles).values(attachments.map((a, position) => ({ messageId, position, fileId: a.fileId, name: a.name }))));
 }
 
 /** The attachments of each of these messages (only messages that have some are in the map). */
-export function getMessageAttachments(db: Db, messageIds: string[]): Map<string, Attachment[]> {
+export async function getMessageAttachments(db: Db, messageIds: string[]): Promise<Map<string, Attachment[]>> {
   const byMessage = new Map<string, Attachment[]>();
   if (messageIds.length === 0) return byMessage;
   // Chunks keep the statement under SQLite's bound-parameter limit for a long branch.
   for (let i = 0; i < messageIds.length; i += 500) {
-    const rows = db
+    const found = await db
       .select({ messageId: messageFiles.messageId, name: messageFiles.name, ...metaColumns })
       .from(messageFiles)
       .innerJoin(files, eq(files.id, messageFiles.fileId))
       .where(inArray(messageFiles.messageId, messageIds.slice(i, i + 500)))
-      .orderBy(asc(messageFiles.messageId), asc(messageFiles.position))
-      .all();
-    for (const { messageId, ...attachment } of rows) {
+      .orderBy(asc(messageFiles.messageId), asc(messageFiles.position));
+    for (const { messageId, ...attachment } of found) {
       const list = byMessage.get(messageId) ?? [];
       list.push(attachment);
       byMessage.set(messageId, list);
@@ -74,8 +77,8 @@ export function getMessageAttachments(db: Db, messageIds: string[]): Map<string,
 }
 
 /** Every attachment in a conversation, by message (for export). */
-export function getConversationAttachments(db: Db, conversationId: string): Map<string, Attachment[]> {
-  const ids = db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, conversationId)).all();
+export async function getConversationAttachments(db: Db, conversationId: string): Promise<Map<string, Attachment[]>> {
+  const ids = await db.select({ id: messages.id }).from(messages).where(eq(messages.conversationId, conversationId));
   return getMessageAttachments(
     db,
     ids.map((r) => r.id),
@@ -83,84 +86,93 @@ export function getConversationAttachments(db: Db, conversationId: string): Map<
 }
 
 /** A project's files in the order they go upstream. */
-export function listProjectFiles(db: Db, projectId: string): (Attachment & { position: number })[] {
+export async function listProjectFiles(db: Db, projectId: string): Promise<(Attachment & { position: number })[]> {
   return db
     .select({ position: projectFiles.position, name: projectFiles.name, ...metaColumns })
     .from(projectFiles)
     .innerJoin(files, eq(files.id, projectFiles.fileId))
     .where(eq(projectFiles.projectId, projectId))
-    .orderBy(asc(projectFiles.position))
-    .all();
+    .orderBy(asc(projectFiles.position));
 }
 
 /** Adds a file at the end of a project's list (a file already in the project is not added twice). */
-export function addProjectFile(db: Db, projectId: string, file: { fileId: string; name: string }): boolean {
-  return db.transaction((tx) => {
-    const already = tx
-      .select({ p: projectFiles.position })
-      .from(projectFiles)
-      .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.fileId, file.fileId)))
-      .get();
+export function addProjectFile(db: Db, projectId: string, file: { fileId: string; name: string }): Promise<boolean> {
+  return transaction(db, function* (tx) {
+    // Two uploads to one project at once must not take the same position (PostgreSQL's READ
+    // COMMITTED would let both read the same max): the project's row is locked first. SQLite's
+    // IMMEDIATE transaction already runs alone.
+    if (isPostgres(tx)) yield* rows(sql`SELECT id FROM projects WHERE id = ${projectId} FOR UPDATE`);
+    const already = first(
+      yield* q(
+        tx
+          .select({ p: projectFiles.position })
+          .from(projectFiles)
+          .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.fileId, file.fileId))),
+      ),
+    );
     if (already) return false;
-    const last = tx
-      .select({ max: sql<number | null>`max(${projectFiles.position})` })
-      .from(projectFiles)
-      .where(eq(projectFiles.projectId, projectId))
-      .get();
-    tx.insert(projectFiles)
-      .values({ projectId, position: (last?.max ?? -1) + 1, fileId: file.fileId, name: file.name })
-      .run();
+    const last = first(
+      yield* q(
+        tx
+          .select({ max: sql<number | null>`max(${projectFiles.position})` })
+          .from(projectFiles)
+          .where(eq(projectFiles.projectId, projectId)),
+      ),
+    );
+    yield* q(tx.insert(projectFiles).values({ projectId, position: (last?.max ?? -1) + 1, fileId: file.fileId, name: file.name }));
     return true;
-  }, IMMEDIATE);
+  });
 }
 
-export function removeProjectFile(db: Db, projectId: string, fileId: string): boolean {
-  const removed = db
+export async function removeProjectFile(db: Db, projectId: string, fileId: string): Promise<boolean> {
+  const removed = await db
     .delete(projectFiles)
     .where(and(eq(projectFiles.projectId, projectId), eq(projectFiles.fileId, fileId)))
-    .run().changes;
-  if (removed) deleteUnreferencedFiles(db, { ids: [fileId] });
-  return removed > 0;
+    .returning({ fileId: projectFiles.fileId });
+  if (removed.length) await deleteUnreferencedFiles(db, { ids: [fileId] });
+  return removed.length > 0;
 }
 
 /** Ids of the files attached anywhere in a conversation: what its deletion may leave unreferenced. */
-export function conversationFileIds(db: Db, conversationId: string): string[] {
-  return db
+export async function conversationFileIds(db: Db, conversationId: string): Promise<string[]> {
+  const found = await db
     .selectDistinct({ id: messageFiles.fileId })
     .from(messageFiles)
     .innerJoin(messages, eq(messages.id, messageFiles.messageId))
-    .where(eq(messages.conversationId, conversationId))
-    .all()
-    .map((r) => r.id);
+    .where(eq(messages.conversationId, conversationId));
+  return found.map((r) => r.id);
 }
 
-export function projectFileIds(db: Db, projectId: string): string[] {
-  return db
-    .select({ id: projectFiles.fileId })
-    .from(projectFiles)
-    .where(eq(projectFiles.projectId, projectId))
-    .all()
-    .map((r) => r.id);
+export function* projectFileIdsWork(db: Db, projectId: string): Work<string[]> {
+  const found = yield* q(db.select({ id: projectFiles.fileId }).from(projectFiles).where(eq(projectFiles.projectId, projectId)));
+  return found.map((r) => r.id);
 }
 
 /**
  * Deletes files that no message and no project refers to: those among `ids` (what a deletion just
  * released), or those uploaded before `uploadedBefore` and never sent (a chip removed, a tab closed).
  */
-export function deleteUnreferencedFiles(db: Db, which: { ids?: string[]; uploadedBefore?: number }): number {
+export function deleteUnreferencedFiles(db: Db, which: { ids?: string[]; uploadedBefore?: number }): Promise<number> {
+  return run(db, (db) => deleteUnreferencedFilesWork(db, which));
+}
+
+export function* deleteUnreferencedFilesWork(db: Db, which: { ids?: string[]; uploadedBefore?: number }): Work<number> {
   if (which.ids && which.ids.length === 0) return 0;
   const unreferenced = and(
     notExists(db.select({ one: sql`1` }).from(messageFiles).where(eq(messageFiles.fileId, files.id))),
     notExists(db.select({ one: sql`1` }).from(projectFiles).where(eq(projectFiles.fileId, files.id))),
   );
-  return db
-    .delete(files)
-    .where(
-      and(
-        unreferenced,
-        which.ids ? inArray(files.id, which.ids) : undefined,
-        which.uploadedBefore !== undefined ? lt(files.createdAt, which.uploadedBefore) : undefined,
-      ),
-    )
-    .run().changes;
+  const deleted = yield* q(
+    db
+      .delete(files)
+      .where(
+        and(
+          unreferenced,
+          which.ids ? inArray(files.id, which.ids) : undefined,
+          which.uploadedBefore !== undefined ? lt(files.createdAt, which.uploadedBefore) : undefined,
+        ),
+      )
+      .returning({ id: files.id }),
+  );
+  return deleted.length;
 }

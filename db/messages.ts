@@ -1,8 +1,8 @@
 import 'server-only';
 import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { IMMEDIATE, type Db } from './types';
+import { first, q, rows, run, transaction, type Db, type Work } from './types';
 import { conversations, messages, type MessageRow, type MessageStatus } from './schema';
-import { attachToMessage } from './files';
+import { attachToMessageWork } from './files';
 
 export type TokenUsage = { promptTokens?: number; completionTokens?: number; cachedTokens?: number };
 
@@ -18,11 +18,13 @@ function pathCte(leafId: string, maxLength: number) {
 }
 
 /** The active branch of a conversation, root first: walk parent links up from the leaf. */
-export function getActivePath(db: Db, leafId: string | null, maxLength = 1_000_000_000): MessageRow[] {
+export async function getActivePath(db: Db, leafId: string | null, maxLength = 1_000_000_000): Promise<MessageRow[]> {
   if (!leafId) return [];
-  const rows = db.all<Record<string, unknown>>(sql`${pathCte(leafId, maxLength)}
-    SELECT m.* FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
-  return rows.map(fromSqlRow);
+  const found = await run(db, () =>
+    rows<Record<string, unknown>>(sql`${pathCte(leafId, maxLength)}
+    SELECT m.* FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`),
+  );
+  return found.map(fromSqlRow);
 }
 
 export type PromptMessage = Pick<MessageRow, 'id' | 'role' | 'content'> & {
@@ -34,21 +36,32 @@ export type PromptMessage = Pick<MessageRow, 'id' | 'role' | 'content'> & {
  * The active branch with only what goes upstream: a long conversation's whole text is read on
  * every turn, so no other column is read or mapped (2,000 messages: ~3 ms instead of ~5).
  */
-export function getPromptPath(db: Db, leafId: string | null): PromptMessage[] {
+export function getPromptPath(db: Db, leafId: string | null): Promise<PromptMessage[]> {
+  return run(db, () => promptPathWork(leafId));
+}
+
+function* promptPathWork(leafId: string | null): Work<PromptMessage[]> {
   if (!leafId) return [];
-  return db.all<PromptMessage>(sql`${pathCte(leafId, 1_000_000_000)}
+  const found = yield* rows<Omit<PromptMessage, 'hasFiles'> & { hasFiles: unknown }>(sql`${pathCte(leafId, 1_000_000_000)}
     SELECT m.id AS id, m.role AS role, m.content AS content,
-      EXISTS (SELECT 1 FROM message_files f WHERE f.message_id = m.id) AS hasFiles
+      EXISTS (SELECT 1 FROM message_files f WHERE f.message_id = m.id) AS "hasFiles"
     FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`);
+  // SQLite answers EXISTS with 1/0, PostgreSQL with true/false.
+  for (const m of found) m.hasFiles = m.hasFiles ? 1 : 0;
+  return found as PromptMessage[];
 }
 
 /**
  * The newest `limit` messages of the branch ending at `leafId` (root first), and whether older
  * ones exist: a long conversation opens with its end, and the walk stops after one page.
  */
-export function getActivePathPage(db: Db, leafId: string | null, limit: number): { messages: MessageRow[]; hasOlder: boolean } {
-  const rows = getActivePath(db, leafId, limit + 1);
-  return rows.length > limit ? { messages: rows.slice(1), hasOlder: true } : { messages: rows, hasOlder: false };
+export async function getActivePathPage(
+  db: Db,
+  leafId: string | null,
+  limit: number,
+): Promise<{ messages: MessageRow[]; hasOlder: boolean }> {
+  const found = await getActivePath(db, leafId, limit + 1);
+  return found.length > limit ? { messages: found.slice(1), hasOlder: true } : { messages: found, hasOlder: false };
 }
 
 function fromSqlRow(r: Record<string, unknown>): MessageRow {
@@ -65,13 +78,13 @@ function fromSqlRow(r: Record<string, unknown>): MessageRow {
     completionTokens: (r.completion_tokens as number | null) ?? null,
     cachedTokens: (r.cached_tokens as number | null) ?? null,
     contextOmitted: (r.context_omitted as number | null) ?? null,
-    createdAt: r.created_at as number,
-    updatedAt: r.updated_at as number,
+    createdAt: Number(r.created_at),
+    updatedAt: Number(r.updated_at),
   };
 }
 
-export function getMessage(db: Db, id: string): MessageRow | undefined {
-  return db.select().from(messages).where(eq(messages.id, id)).get();
+export async function getMessage(db: Db, id: string): Promise<MessageRow | undefined> {
+  return first(await db.select().from(messages).where(eq(messages.id, id)));
 }
 
 export type BeginTurnInput = {
@@ -106,18 +119,24 @@ export type BeginTurnResult = {
  * Stores, in one transaction, everything that must exist before the upstream is called:
  * the conversation (created on its first message), the user's message and a placeholder for
  * the reply marked streaming, and the new branch tip. Returns the active path to send upstream
- * (without the placeholder). Doing this as one synchronous transaction keeps the time added
- * before the first token to well under a millisecond.
+ * (without the placeholder). On SQLite this is one synchronous transaction, which keeps the time
+ * added before the first token to well under a millisecond.
  */
-export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
-  return db.transaction((tx) => {
-    const existing = tx
-      .select({ leaf: conversations.currentLeafId, settings: conversations.settings, projectId: conversations.projectId })
-      .from(conversations)
-      .where(eq(conversations.id, input.conversationId))
-      .get();
+export function beginTurn(db: Db, input: BeginTurnInput): Promise<BeginTurnResult> {
+  return transaction(db, (tx) => beginTurnWork(tx, input));
+}
+
+function* beginTurnWork(tx: Db, input: BeginTurnInput): Work<BeginTurnResult> {
+    const existing = first(
+      yield* q(
+        tx
+          .select({ leaf: conversations.currentLeafId, settings: conversations.settings, projectId: conversations.projectId })
+          .from(conversations)
+          .where(eq(conversations.id, input.conversationId)),
+      ),
+    );
     if (!existing) {
-      tx.insert(conversations)
+      yield* q(tx.insert(conversations)
         .values({
           id: input.conversationId,
           title: input.title,
@@ -126,13 +145,12 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
           updatedAt: input.now,
           settings: input.settings ?? null,
           projectId: input.projectId ?? null,
-        })
-        .run();
+        }));
     }
     let parentId: string | null = existing?.leaf ?? null;
     if (input.user && input.user.parentId !== undefined) parentId = input.user.parentId;
     if (input.user) {
-      tx.insert(messages)
+      yield* q(tx.insert(messages)
         .values({
           id: input.user.id,
           conversationId: input.conversationId,
@@ -142,14 +160,13 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
           status: 'complete',
           createdAt: input.now,
           updatedAt: input.now,
-        })
-        .run();
-      attachToMessage(tx, input.user.id, input.user.attachments ?? []);
+        }));
+      yield* attachToMessageWork(tx, input.user.id, input.user.attachments ?? []);
       parentId = input.user.id;
     } else {
       parentId = input.regenerateFrom ?? null;
     }
-    tx.insert(messages)
+    yield* q(tx.insert(messages)
       .values({
         id: input.assistantId,
         conversationId: input.conversationId,
@@ -161,31 +178,28 @@ export function beginTurn(db: Db, input: BeginTurnInput): BeginTurnResult {
         // +1 keeps the reply after its prompt when both land in the same millisecond.
         createdAt: input.now + 1,
         updatedAt: input.now + 1,
-      })
-      .run();
-    tx.update(conversations)
+      }));
+    yield* q(tx.update(conversations)
       .set({ currentLeafId: input.assistantId, updatedAt: input.now })
-      .where(eq(conversations.id, input.conversationId))
-      .run();
-    const history = getPromptPath(tx, parentId);
+      .where(eq(conversations.id, input.conversationId)));
+    const history = yield* promptPathWork(parentId);
     return {
       created: !existing,
       history,
       settings: existing ? (existing.settings ?? null) : (input.settings ?? null),
       projectId: existing ? existing.projectId : (input.projectId ?? null),
     };
-  }, IMMEDIATE);
 }
 
 /** Saves the text received so far, so a crash or reload loses at most one flush interval. */
-export function saveReplyProgress(db: Db, id: string, content: string, now: number): void {
-  db.update(messages)
+export async function saveReplyProgress(db: Db, id: string, content: string, now: number): Promise<void> {
+  await db
+    .update(messages)
     .set({ content, updatedAt: now })
-    .where(and(eq(messages.id, id), eq(messages.status, 'streaming')))
-    .run();
+    .where(and(eq(messages.id, id), eq(messages.status, 'streaming')));
 }
 
-export function finishReply(
+export async function finishReply(
   db: Db,
   id: string,
   result: {
@@ -196,8 +210,9 @@ export function finishReply(
     contextOmitted?: number;
   },
   now: number,
-): void {
-  db.update(messages)
+): Promise<void> {
+  await db
+    .update(messages)
     .set({
       content: result.content,
       status: result.status,
@@ -208,27 +223,26 @@ export function finishReply(
       contextOmitted: result.contextOmitted || null,
       updatedAt: now,
     })
-    .where(eq(messages.id, id))
-    .run();
+    .where(eq(messages.id, id));
 }
 
 const INTERRUPTED_ERROR = 'The server stopped while this reply was being written.';
 
-export function markStreamingAsInterrupted(db: Db, now: number): number {
-  return db
+export async function markStreamingAsInterrupted(db: Db, now: number): Promise<number> {
+  const marked = await db
     .update(messages)
     .set({ status: 'interrupted', error: INTERRUPTED_ERROR, updatedAt: now })
     .where(eq(messages.status, 'streaming'))
-    .run().changes;
+    .returning({ id: messages.id });
+  return marked.length;
 }
 
 /** Replies stored as being written right now (served by the partial index of migration 0004). */
-export function getStreamingReplies(db: Db): Pick<MessageRow, 'id' | 'conversationId' | 'updatedAt'>[] {
+export async function getStreamingReplies(db: Db): Promise<Pick<MessageRow, 'id' | 'conversationId' | 'updatedAt'>[]> {
   return db
     .select({ id: messages.id, conversationId: messages.conversationId, updatedAt: messages.updatedAt })
     .from(messages)
-    .where(eq(messages.status, 'streaming'))
-    .all();
+    .where(eq(messages.status, 'streaming'));
 }
 
 /**
@@ -236,9 +250,8 @@ export function getStreamingReplies(db: Db): Pick<MessageRow, 'id' | 'conversati
  * text that reached anyone, `content` when given (it can be newer than the last progress write).
  * Only while it is still streaming, so two instances doing it at once change it once.
  */
-export function markReplyInterrupted(db: Db, id: string, now: number, content?: string): boolean {
-  return (
-    db
+export async function markReplyInterrupted(db: Db, id: string, now: number, content?: string): Promise<boolean> {
+  const marked = await db
       .update(messages)
       .set({
         status: 'interrupted',
@@ -246,12 +259,12 @@ export function markReplyInterrupted(db: Db, id: string, now: number, content?: 
         updatedAt: now,
         // Whichever is longer: what reached the listeners, or the writer's last progress write.
         ...(content !== undefined
-          ? { content: sql`CASE WHEN length(${content}) >= length(${messages.content}) THEN ${content} ELSE ${messages.content} END` }
+          ? { content: sql`CASE WHEN length(CAST(${content} AS text)) >= length(${messages.content}) THEN CAST(${content} AS text) ELSE ${messages.content} END` }
           : {}),
       })
       .where(and(eq(messages.id, id), eq(messages.status, 'streaming')))
-      .run().changes > 0
-  );
+      .returning({ id: messages.id });
+  return marked.length > 0;
 }
 
 export type BranchInfo = { index: number; count: number; siblingIds: string[] };
@@ -260,11 +273,11 @@ export type BranchInfo = { index: number; count: number; siblingIds: string[] };
  * For each message on a path, its place among its versions (messages with the same parent),
  * oldest first: what the "‹ 2 / 3 ›" controls show. One query for the whole path.
  */
-export function getBranchInfo(db: Db, conversationId: string, path: MessageRow[]): Map<string, BranchInfo> {
+export async function getBranchInfo(db: Db, conversationId: string, path: MessageRow[]): Promise<Map<string, BranchInfo>> {
   const info = new Map<string, BranchInfo>();
   if (path.length === 0) return info;
   const parentIds = [...new Set(path.map((m) => m.parentId).filter((p): p is string => p !== null))];
-  const rows = db
+  const siblings = await db
     .select({ id: messages.id, parentId: messages.parentId })
     .from(messages)
     .where(
@@ -273,10 +286,9 @@ export function getBranchInfo(db: Db, conversationId: string, path: MessageRow[]
         parentIds.length ? or(isNull(messages.parentId), inArray(messages.parentId, parentIds)) : isNull(messages.parentId),
       ),
     )
-    .orderBy(asc(messages.createdAt), asc(messages.id))
-    .all();
+    .orderBy(asc(messages.createdAt), asc(messages.id));
   const byParent = new Map<string | null, string[]>();
-  for (const r of rows) {
+  for (const r of siblings) {
     const list = byParent.get(r.parentId) ?? [];
     list.push(r.id);
     byParent.set(r.parentId, list);
@@ -293,39 +305,45 @@ export function getBranchInfo(db: Db, conversationId: string, path: MessageRow[]
  * a leaf, becomes the conversation's tip. Returns the new tip, or undefined if the message is not
  * in that conversation.
  */
-export function selectBranch(db: Db, conversationId: string, messageId: string): string | undefined {
-  return db.transaction((tx) => {
-    const start = tx
-      .select({ id: messages.id })
-      .from(messages)
-      .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId)))
-      .get();
+export function selectBranch(db: Db, conversationId: string, messageId: string): Promise<string | undefined> {
+  return transaction(db, function* (tx) {
+    const start = first(
+      yield* q(
+        tx
+          .select({ id: messages.id })
+          .from(messages)
+          .where(and(eq(messages.id, messageId), eq(messages.conversationId, conversationId))),
+      ),
+    );
     if (!start) return undefined;
     let tip = start.id;
     for (;;) {
-      const child = tx
-        .select({ id: messages.id })
-        .from(messages)
-        .where(eq(messages.parentId, tip))
-        .orderBy(desc(messages.createdAt), desc(messages.id))
-        .limit(1)
-        .get();
+      const child = first(
+        yield* q(
+          tx
+            .select({ id: messages.id })
+            .from(messages)
+            .where(eq(messages.parentId, tip))
+            .orderBy(desc(messages.createdAt), desc(messages.id))
+            .limit(1),
+        ),
+      );
       if (!child) break;
       tip = child.id;
     }
-    tx.update(conversations).set({ currentLeafId: tip }).where(eq(conversations.id, conversationId)).run();
+    yield* q(tx.update(conversations).set({ currentLeafId: tip }).where(eq(conversations.id, conversationId)));
     return tip;
-  }, IMMEDIATE);
+  });
 }
 
 /**
  * Tokens used by every reply in a conversation, all branches included (what was actually billed),
  * by the model each reply came from: each is priced at its own model's rates.
  */
-export function getUsageByModel(
+export async function getUsageByModel(
   db: Db,
   conversationId: string,
-): { model: string | null; promptTokens: number; completionTokens: number; cachedTokens: number }[] {
+): Promise<{ model: string | null; promptTokens: number; completionTokens: number; cachedTokens: number }[]> {
   return db
     .select({
       model: messages.model,
@@ -335,6 +353,5 @@ export function getUsageByModel(
     })
     .from(messages)
     .where(and(eq(messages.conversationId, conversationId), eq(messages.role, 'assistant')))
-    .groupBy(messages.model)
-    .all();
+    .groupBy(messages.model);
 }

@@ -1,8 +1,8 @@
 import 'server-only';
 import { desc, eq, sql } from 'drizzle-orm';
-import { IMMEDIATE, type Db } from './types';
+import { first, q, transaction, type Db } from './types';
 import { conversations, projects, type ProjectRow } from './schema';
-import { deleteUnreferencedFiles, projectFileIds } from './files';
+import { deleteUnreferencedFilesWork, projectFileIdsWork } from './files';
 
 /** A project as the sidebar lists it. */
 export type ProjectSummary = Pick<ProjectRow, 'id' | 'name' | 'createdAt' | 'updatedAt'> & { conversationCount: number };
@@ -10,20 +10,24 @@ export type ProjectSummary = Pick<ProjectRow, 'id' | 'name' | 'createdAt' | 'upd
 /** A chat of a project, as its page lists it. */
 export type ProjectConversation = { id: string; title: string; updatedAt: number };
 
-export function getProject(db: Db, id: string): ProjectRow | undefined {
-  return db.select().from(projects).where(eq(projects.id, id)).get();
+export async function getProject(db: Db, id: string): Promise<ProjectRow | undefined> {
+  return first(await db.select().from(projects).where(eq(projects.id, id)));
 }
 
-export function createProject(db: Db, project: { id: string; name: string; instructions?: string }, now: number): ProjectRow {
-  return db
+export async function createProject(
+  db: Db,
+  project: { id: string; name: string; instructions?: string },
+  now: number,
+): Promise<ProjectRow> {
+  const [created] = await db
     .insert(projects)
     .values({ id: project.id, name: project.name, instructions: project.instructions ?? '', createdAt: now, updatedAt: now })
-    .returning()
-    .get();
+    .returning();
+  return created!;
 }
 
 /** Most recently changed first; each with how many conversations it holds (counted on conversations_project_idx). */
-export function listProjects(db: Db, limit = 500): ProjectSummary[] {
+export async function listProjects(db: Db, limit = 500): Promise<ProjectSummary[]> {
   return db
     .select({
       id: projects.id,
@@ -36,38 +40,38 @@ export function listProjects(db: Db, limit = 500): ProjectSummary[] {
     .leftJoin(conversations, eq(conversations.projectId, projects.id))
     .groupBy(projects.id)
     .orderBy(desc(projects.updatedAt), desc(projects.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
-export function countProjectConversations(db: Db, projectId: string): number {
-  return (
-    db
+export async function countProjectConversations(db: Db, projectId: string): Promise<number> {
+  const counted = first(
+    await db
       .select({ n: sql<number>`count(*)` })
       .from(conversations)
-      .where(eq(conversations.projectId, projectId))
-      .get()?.n ?? 0
+      .where(eq(conversations.projectId, projectId)),
   );
+  return counted?.n ?? 0;
 }
 
 /** Changes the name and/or instructions; updatedAt moves to `now` (the project rises in the list). */
-export function updateProject(
+export async function updateProject(
   db: Db,
   id: string,
   change: { name?: string; instructions?: string },
   now: number,
-): ProjectRow | undefined {
-  return db
-    .update(projects)
-    .set({ ...change, updatedAt: now })
-    .where(eq(projects.id, id))
-    .returning()
-    .get();
+): Promise<ProjectRow | undefined> {
+  return first(
+    await db
+      .update(projects)
+      .set({ ...change, updatedAt: now })
+      .where(eq(projects.id, id))
+      .returning(),
+  );
 }
 
 /** Marks a project changed (a file added or removed). */
-export function touchProject(db: Db, id: string, now: number): void {
-  db.update(projects).set({ updatedAt: now }).where(eq(projects.id, id)).run();
+export async function touchProject(db: Db, id: string, now: number): Promise<void> {
+  await db.update(projects).set({ updatedAt: now }).where(eq(projects.id, id));
 }
 
 /**
@@ -75,27 +79,31 @@ export function touchProject(db: Db, id: string, now: number): void {
  * project_id to NULL); its file links go by cascade, and the files themselves unless a message or
  * another project still has them.
  */
-export function deleteProject(db: Db, id: string): boolean {
-  return db.transaction((tx) => {
-    const fileIds = projectFileIds(tx, id);
-    const deleted = tx.delete(projects).where(eq(projects.id, id)).run().changes > 0;
-    if (deleted) deleteUnreferencedFiles(tx, { ids: fileIds });
+export function deleteProject(db: Db, id: string): Promise<boolean> {
+  return transaction(db, function* (tx) {
+    const fileIds = yield* projectFileIdsWork(tx, id);
+    const deleted = (yield* q(tx.delete(projects).where(eq(projects.id, id)).returning({ id: projects.id }))).length > 0;
+    if (deleted) yield* deleteUnreferencedFilesWork(tx, { ids: fileIds });
     return deleted;
-  }, IMMEDIATE);
+  });
 }
 
 /** The project's conversations, most recently active first. */
-export function listProjectConversations(db: Db, projectId: string, limit = 100): ProjectConversation[] {
+export async function listProjectConversations(db: Db, projectId: string, limit = 100): Promise<ProjectConversation[]> {
   return db
     .select({ id: conversations.id, title: conversations.title, updatedAt: conversations.updatedAt })
     .from(conversations)
     .where(eq(conversations.projectId, projectId))
     .orderBy(desc(conversations.updatedAt), desc(conversations.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** Puts a conversation into a project, or (null) out of any; false when there is no such conversation. */
-export function moveConversation(db: Db, conversationId: string, projectId: string | null): boolean {
-  return db.update(conversations).set({ projectId }).where(eq(conversations.id, conversationId)).run().changes > 0;
+export async function moveConversation(db: Db, conversationId: string, projectId: string | null): Promise<boolean> {
+  const moved = await db
+    .update(conversations)
+    .set({ projectId })
+    .where(eq(conversations.id, conversationId))
+    .returning({ id: conversations.id });
+  return moved.length > 0;
 }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from './types';
+import { first, isPostgres, rows, run, type Db, type Work } from './types';
+import { searchMessagesPostgres } from './search-postgres';
 import type { MessageRole } from './schema';
 import {
   likeContains,
@@ -67,13 +68,18 @@ const EXCERPT_CHARS = 240;
  * message (message_files, which goes with its conversation) are found. Both lists are merged by
  * bm25, each index's score as it is (see mergeRanked in lib/search.ts).
  */
-export function searchMessages(db: Db, query: string | SearchPlan, limit: number): SearchResult[] {
+export async function searchMessages(db: Db, query: string | SearchPlan, limit: number): Promise<SearchResult[]> {
   const plan = typeof query === 'string' ? planSearch(query) : query;
   if (!plan) return [];
-  const merged = mergeRanked<Row | FileLink>([findInMessages(db, plan, limit), findInFiles(db, plan, limit)], limit);
+  if (isPostgres(db)) return searchMessagesPostgres(db, plan, limit);
+  return run(db, () => searchWork(plan, limit));
+}
+
+function* searchWork(plan: SearchPlan, limit: number): Work<SearchResult[]> {
+  const merged = mergeRanked<Row | FileLink>([yield* findInMessages(plan, limit), yield* findInFiles(plan, limit)], limit);
   // Snippets only of the files that made it: going through a long text is the costly part.
   const fileRowids = [...new Set(merged.flatMap((r) => ('fileRowid' in r ? [r.fileRowid] : [])))];
-  const fileSnippets = fileRowids.length ? snippetsOfFiles(db, plan, fileRowids) : new Map<number, string>();
+  const fileSnippets = fileRowids.length ? yield* snippetsOfFiles(plan, fileRowids) : new Map<number, string>();
   return merged.map((hit) => {
     const raw = 'fileRowid' in hit ? (fileSnippets.get(hit.fileRowid) ?? '') : hit.snippet;
     const segments = snippetSegments(raw);
@@ -96,14 +102,14 @@ function likeAll(column: SQL, plan: SearchPlan): SQL {
  * A word found in a large share of all rows would rank (and snippet) every one of them: rank only
  * the newest RANK_WINDOW matches. Found by rowid (insertion order), which the index serves fast.
  */
-function recentFloor(db: Db, table: Index, match: string): SQL {
-  const floor = db.get<{ floor: number | null }>(sql`
+function* recentFloor(table: Index, match: string): Work<SQL> {
+  const floor = first(yield* rows<{ floor: number | null }>(sql`
     SELECT min(rowid) AS floor FROM (
-      SELECT rowid FROM ${sql.raw(table)} WHERE ${sql.raw(table)} MATCH ${match} ORDER BY rowid DESC LIMIT ${RANK_WINDOW})`);
+      SELECT rowid FROM ${sql.raw(table)} WHERE ${sql.raw(table)} MATCH ${match} ORDER BY rowid DESC LIMIT ${RANK_WINDOW})`));
   return floor?.floor ? sql` AND ${sql.raw(table)}.rowid >= ${floor.floor}` : sql``;
 }
 
-function findInMessages(db: Db, plan: SearchPlan, limit: number): Row[] {
+function* findInMessages(plan: SearchPlan, limit: number): Work<Row[]> {
   const like = likeAll(sql`m.content`, plan);
   const columns = sql`m.id AS messageId, m.conversation_id AS conversationId, c.title AS title, m.role AS role,
     m.created_at AS createdAt`;
@@ -113,29 +119,29 @@ function findInMessages(db: Db, plan: SearchPlan, limit: number): Row[] {
     const trigram: SQL = plan.trigram
       ? sql` AND m.rowid IN (SELECT rowid FROM messages_trigram WHERE messages_trigram MATCH ${plan.trigram})`
       : sql``;
-    return db.all<Row>(sql`
+    return yield* rows<Row>(sql`
       SELECT ${columns}, bm25(messages_fts) AS rank,
         snippet(messages_fts, 0, ${MARK_START}, ${MARK_END}, '…', ${WORD_SNIPPET_TOKENS}) AS snippet
       FROM messages_fts
       JOIN messages m ON m.rowid = messages_fts.rowid
       JOIN conversations c ON c.id = m.conversation_id
-      WHERE messages_fts MATCH ${plan.words}${recentFloor(db, 'messages_fts', plan.words)} AND m.status <> 'streaming'${trigram}${like}
+      WHERE messages_fts MATCH ${plan.words}${yield* recentFloor('messages_fts', plan.words)} AND m.status <> 'streaming'${trigram}${like}
       ORDER BY bm25(messages_fts), m.created_at DESC
       LIMIT ${limit}`);
   }
   if (plan.trigram) {
-    return db.all<Row>(sql`
+    return yield* rows<Row>(sql`
       SELECT ${columns}, bm25(messages_trigram) AS rank,
         snippet(messages_trigram, 0, ${MARK_START}, ${MARK_END}, '…', ${TRIGRAM_SNIPPET_TOKENS}) AS snippet
       FROM messages_trigram
       JOIN messages m ON m.rowid = messages_trigram.rowid
       JOIN conversations c ON c.id = m.conversation_id
-      WHERE messages_trigram MATCH ${plan.trigram}${recentFloor(db, 'messages_trigram', plan.trigram)} AND m.status <> 'streaming'${like}
+      WHERE messages_trigram MATCH ${plan.trigram}${yield* recentFloor('messages_trigram', plan.trigram)} AND m.status <> 'streaming'${like}
       ORDER BY bm25(messages_trigram), m.created_at DESC
       LIMIT ${limit}`);
   }
   // Only 1–2 character CJK/Thai/… terms: too short for trigrams, so a scan, newest first.
-  const found = db.all<Omit<Row, 'snippet' | 'rank'> & { content: string }>(sql`
+  const found = yield* rows<Omit<Row, 'snippet' | 'rank'> & { content: string }>(sql`
     SELECT ${columns}, m.content AS content
     FROM messages m
     JOIN conversations c ON c.id = m.conversation_id
@@ -161,9 +167,9 @@ function fileIndex(plan: SearchPlan): { index: Index; match: string } | null {
  * ranked as messages are, then the messages linking each — its newest FILE_HITS_PER_FILE, once per
  * message however often the message attaches the same file.
  */
-function findInFiles(db: Db, plan: SearchPlan, limit: number): FileLink[] {
+function* findInFiles(plan: SearchPlan, limit: number): Work<FileLink[]> {
   // No message has a file: one trivial statement, instead of preparing the queries below.
-  if (!db.get<{ one: number }>(sql`SELECT 1 AS one FROM message_files LIMIT 1`)) return [];
+  if (!first(yield* rows<{ one: number }>(sql`SELECT 1 AS one FROM message_files LIMIT 1`))) return [];
   const like = likeAll(sql`f.text`, plan);
   const linked = sql`EXISTS (SELECT 1 FROM message_files l WHERE l.file_id = f.id)`;
   const ranked = fileIndex(plan);
@@ -179,7 +185,7 @@ function findInFiles(db: Db, plan: SearchPlan, limit: number): FileLink[] {
       SELECT f.rowid AS fileRowid, f.id AS fileId, bm25(${sql.raw(index)}) AS rank
       FROM ${sql.raw(index)}
       JOIN files f ON f.rowid = ${sql.raw(index)}.rowid
-      WHERE ${sql.raw(index)} MATCH ${match}${recentFloor(db, index, match)}${trigram}${like} AND ${linked}
+      WHERE ${sql.raw(index)} MATCH ${match}${yield* recentFloor(index, match)}${trigram}${like} AND ${linked}
       ORDER BY bm25(${sql.raw(index)}), f.rowid DESC
       LIMIT ${limit}`;
   } else {
@@ -192,7 +198,7 @@ function findInFiles(db: Db, plan: SearchPlan, limit: number): FileLink[] {
       LIMIT ${limit}`;
   }
 
-  return db.all<FileLink>(sql`
+  return yield* rows<FileLink>(sql`
     WITH hit AS MATERIALIZED (${hits}),
     link AS (
       SELECT hit.fileRowid, hit.rank, mf.name AS file, m.id AS messageId, m.conversation_id AS conversationId,
@@ -212,7 +218,7 @@ function findInFiles(db: Db, plan: SearchPlan, limit: number): FileLink[] {
 }
 
 /** Snippets of these files' texts around the match, by file rowid. */
-function snippetsOfFiles(db: Db, plan: SearchPlan, rowids: number[]): Map<number, string> {
+function* snippetsOfFiles(plan: SearchPlan, rowids: number[]): Work<Map<number, string>> {
   const ranked = fileIndex(plan);
   const inRowids = sql.join(
     rowids.map((id) => sql`${id}`),
@@ -222,7 +228,7 @@ function snippetsOfFiles(db: Db, plan: SearchPlan, rowids: number[]): Map<number
   if (ranked) {
     const { index, match } = ranked;
     const tokens = index === 'files_fts' ? WORD_SNIPPET_TOKENS : TRIGRAM_SNIPPET_TOKENS;
-    const found = db.all<{ fileRowid: number; snippet: string }>(sql`
+    const found = yield* rows<{ fileRowid: number; snippet: string }>(sql`
       SELECT rowid AS fileRowid, snippet(${sql.raw(index)}, 0, ${MARK_START}, ${MARK_END}, '…', ${tokens}) AS snippet
       FROM ${sql.raw(index)}
       WHERE ${sql.raw(index)} MATCH ${match} AND rowid IN (${inRowids})`);
@@ -231,7 +237,7 @@ function snippetsOfFiles(db: Db, plan: SearchPlan, rowids: number[]): Map<number
     // Cut an excerpt around the first occurrence in SQL, rather than bring whole texts over.
     // lower() folds ASCII only, as LIKE does; positions are in characters, as in substringSnippet.
     const needle = [...plan.like].sort((a, b) => b.length - a.length)[0]!;
-    const found = db.all<{ fileRowid: number; excerpt: string; start: number; length: number }>(sql`
+    const found = yield* rows<{ fileRowid: number; excerpt: string; start: number; length: number }>(sql`
       SELECT fileRowid, substr(text, start, ${EXCERPT_CHARS}) AS excerpt, start, length(text) AS length
       FROM (
         SELECT rowid AS fileRowid, text, max(1, instr(lower(text), lower(${needle})) - ${EXCERPT_BEFORE}) AS start

@@ -1,14 +1,14 @@
 import 'server-only';
 import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
-import { IMMEDIATE, type Db } from './types';
-import { attachToMessage, storeFile, type NewFile } from './files';
+import { first, q, readTransaction, transaction, type Db, type Work } from './types';
+import { attachToMessageWork, storeFileWork, type NewFile } from './files';
 import { conversations, files, messageFiles, messages, type ConversationRow, type FileRow, type MessageRow } from './schema';
 
 /** Keyset cursor for walking every conversation once, oldest first: (createdAt, id) never change. */
 export type ExportCursor = { createdAt: number; id: string };
 
 /** The next `limit` conversation ids after `after`, oldest first. */
-export function exportPage(db: Db, after: ExportCursor | null, limit: number): ExportCursor[] {
+export async function exportPage(db: Db, after: ExportCursor | null, limit: number): Promise<ExportCursor[]> {
   return db
     .select({ createdAt: conversations.createdAt, id: conversations.id })
     .from(conversations)
@@ -18,8 +18,7 @@ export function exportPage(db: Db, after: ExportCursor | null, limit: number): E
         : undefined,
     )
     .orderBy(asc(conversations.createdAt), asc(conversations.id))
-    .limit(limit)
-    .all();
+    .limit(limit);
 }
 
 /** A message's attachment as stored: which file, under which name (in `position` order). */
@@ -40,25 +39,27 @@ export type ConversationTree = {
  * A conversation with every one of its messages (all branches), their attachments and the
  * attached files' contents, read in one transaction so they agree.
  */
-export function readConversationTree(db: Db, id: string): ConversationTree | undefined {
-  return db.transaction((tx) => {
-    const conversation = tx.select().from(conversations).where(eq(conversations.id, id)).get();
+export function readConversationTree(db: Db, id: string): Promise<ConversationTree | undefined> {
+  return readTransaction(db, function* (tx) {
+    const conversation = first(yield* q(tx.select().from(conversations).where(eq(conversations.id, id))));
     if (!conversation) return undefined;
-    const rows = tx
-      .select()
-      .from(messages)
-      .where(eq(messages.conversationId, id))
-      .orderBy(asc(messages.createdAt), asc(messages.id))
-      .all();
-    const attachments = tx
-      .select({ messageId: messageFiles.messageId, fileId: messageFiles.fileId, name: messageFiles.name })
-      .from(messageFiles)
-      .innerJoin(messages, eq(messages.id, messageFiles.messageId))
-      .where(eq(messages.conversationId, id))
-      .orderBy(asc(messageFiles.messageId), asc(messageFiles.position))
-      .all();
+    const rows = yield* q(
+      tx
+        .select()
+        .from(messages)
+        .where(eq(messages.conversationId, id))
+        .orderBy(asc(messages.createdAt), asc(messages.id)),
+    );
+    const attachments = yield* q(
+      tx
+        .select({ messageId: messageFiles.messageId, fileId: messageFiles.fileId, name: messageFiles.name })
+        .from(messageFiles)
+        .innerJoin(messages, eq(messages.id, messageFiles.messageId))
+        .where(eq(messages.conversationId, id))
+        .orderBy(asc(messageFiles.messageId), asc(messageFiles.position)),
+    );
     const fileRows = attachments.length
-      ? tx
+      ? yield* q(tx
           .select({
             id: files.id,
             kind: files.kind,
@@ -79,8 +80,7 @@ export function readConversationTree(db: Db, id: string): ConversationTree | und
                 .where(eq(messages.conversationId, id)),
             ),
           )
-          .orderBy(asc(files.id))
-          .all()
+          .orderBy(asc(files.id)))
       : [];
     return { conversation, messages: rows, attachments, files: fileRows };
   });
@@ -112,28 +112,29 @@ export function insertImportedConversation(
   conversation: ImportedConversation,
   rows: ImportedMessage[],
   attached: ImportedFiles = { files: [], attachments: [], now: 0 },
-): 'imported' | 'exists' {
-  return db.transaction((tx) => {
-    const sameId = tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversation.id)).get();
+): Promise<'imported' | 'exists'> {
+  return transaction(db, function* (tx): Work<'imported' | 'exists'> {
+    const sameId = first(yield* q(tx.select({ id: conversations.id }).from(conversations).where(eq(conversations.id, conversation.id))));
     if (sameId) return 'exists';
     const { source, sourceId } = conversation;
     if (source != null && sourceId != null) {
-      const sameSource = tx
-        .select({ id: conversations.id })
-        .from(conversations)
-        .where(and(eq(conversations.source, source), eq(conversations.sourceId, sourceId)))
-        .get();
+      const sameSource = first(
+        yield* q(
+          tx
+            .select({ id: conversations.id })
+            .from(conversations)
+            .where(and(eq(conversations.source, source), eq(conversations.sourceId, sourceId))),
+        ),
+      );
       if (sameSource) return 'exists';
     }
     // Files first (attachments refer to them); one already here is used as it is.
-    for (const file of attached.files) storeFile(tx, file, attached.now);
-    tx.insert(conversations).values(conversation).run();
+    for (const file of attached.files) yield* storeFileWork(tx, file, attached.now);
+    yield* q(tx.insert(conversations).values(conversation));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      tx.insert(messages)
-        .values(rows.slice(i, i + INSERT_BATCH).map((m) => ({ ...m, conversationId: conversation.id })))
-        .run();
+      yield* q(tx.insert(messages).values(rows.slice(i, i + INSERT_BATCH).map((m) => ({ ...m, conversationId: conversation.id }))));
     }
-    for (const { messageId, list } of attached.attachments) attachToMessage(tx, messageId, list);
+    for (const { messageId, list } of attached.attachments) yield* attachToMessageWork(tx, messageId, list);
     return 'imported';
-  }, IMMEDIATE);
+  });
 }

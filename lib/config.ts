@@ -1,6 +1,7 @@
 import 'server-only';
 
 import { z } from 'zod';
+import { databaseDialect } from '@/db/dialect';
 
 /**
  * Every setting the server reads from its environment, validated once.
@@ -24,7 +25,10 @@ const envSchema = z.object({
     z
       .string()
       .default('file:data/chat.db')
-      .refine((v) => v.startsWith('file:') || !v.includes('://'), 'must be a SQLite file URL such as file:data/chat.db'),
+      .refine(
+        (v) => v.startsWith('file:') || !v.includes('://') || databaseDialect(v) === 'postgres',
+        'must be a SQLite file URL such as file:data/chat.db, or postgres://user:password@host:5432/database',
+      ),
   ),
   PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(65535).default(3000)),
   /** Abort the upstream call when no first byte arrives within this time. */
@@ -78,8 +82,9 @@ const envSchema = z.object({
 export type AppConfig = z.infer<typeof envSchema> & {
   /** True when no API key is set: the built-in stand-in model answers instead of qwen-turbo. */
   demo: boolean;
-  /** Filesystem path of the SQLite database (or ':memory:'). */
+  /** Filesystem path of the SQLite database (or ':memory:'), or the postgres:// URL. */
   databasePath: string;
+  databaseDialect: 'sqlite' | 'postgres';
 };
 
 const SECRET_VARIABLES = new Set(['AIMLAPI_API_KEY', 'APP_PASSWORD']);
@@ -105,7 +110,7 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
       `Refusing to listen on HOST=${cfg.HOST} without a password: set APP_PASSWORD (8+ characters), or use HOST=127.0.0.1 to keep the app on this machine.`,
     );
   }
-  return { ...cfg, demo: !cfg.AIMLAPI_API_KEY, databasePath: databasePathFromUrl(cfg.DATABASE_URL) };
+  return { ...cfg, demo: !cfg.AIMLAPI_API_KEY, databasePath: databasePathFromUrl(cfg.DATABASE_URL), databaseDialect: databaseDialect(cfg.DATABASE_URL) };
 }
 
 export function isLoopbackHost(host: string): boolean {
@@ -114,6 +119,7 @@ export function isLoopbackHost(host: string): boolean {
 }
 
 export function databasePathFromUrl(url: string): string {
+  if (databaseDialect(url) === 'postgres') return url;
   const path = url.startsWith('file:') ? url.slice('file:'.length) : url;
   if (path === ':memory:' || path === '') return ':memory:';
   return path.replace(/^\/\/(?=\/)/, ''); // file:///abs/path → /abs/path

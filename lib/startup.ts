@@ -3,6 +3,11 @@ import { ConfigError, getConfig } from '@/lib/config';
 import { appDb } from '@/lib/server';
 import { installGracefulShutdown } from '@/lib/shutdown';
 
+/** Where the data is, for the log: a postgres:// URL without its password. */
+function describeDatabase(target: string): string {
+  return target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+}
+
 export function startServer(): void {
   try {
     const config = getConfig();
@@ -10,8 +15,8 @@ export function startServer(): void {
     installGracefulShutdown(config.SHUTDOWN_GRACE_MS);
     console.log(
       config.demo
-        ? `› Demo model: no AIMLAPI_API_KEY set, replies come from the built-in stand-in. Database: ${config.databasePath}`
-        : `› Chatting with ${config.CHAT_MODEL} at ${config.AIMLAPI_BASE_URL}. Database: ${config.databasePath}`,
+        ? `› Demo model: no AIMLAPI_API_KEY set, replies come from the built-in stand-in. Database: ${describeDatabase(config.databasePath)}`
+        : `› Chatting with ${config.CHAT_MODEL} at ${config.AIMLAPI_BASE_URL}. Database: ${describeDatabase(config.databasePath)}`,
     );
   } catch (error) {
     console.error(error instanceof ConfigError ? error.message : `Could not start: ${(error as Error).message}`);

@@ -1,23 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import pg from 'pg';
+import { afterEach } from 'vitest';
 import { openDatabase, type DB } from '@/db/client';
+import { databaseDialect } from '@/db/dialect';
 import { conversations } from '@/db/schema';
+import { POSTGRES_TEMPLATE } from './postgres-global-setup';
 
-/** A fresh, migrated in-memory database; each call is independent of every other. */
-export function openTestDb(): DB {
-  return openDatabase(':memory:');
+/**
+ * The engine the suite runs against: SQLite in memory, or PostgreSQL when DATABASE_URL is a
+ * postgres:// URL (the `postgres` vitest project, see vitest.config.ts).
+ */
+export const testDialect = databaseDialect(process.env.DATABASE_URL);
+
+
+const opened: { db: DB; name?: string }[] = [];
+
+/**
+ * A fresh, migrated, empty database; each call is independent of every other. On PostgreSQL, a
+ * new database copied from the migrated template (fast: a file copy), dropped after the test.
+ */
+export async function openTestDb(): Promise<DB> {
+  if (testDialect === 'sqlite') return openDatabase(':memory:');
+  const name = `t_${randomUUID().replaceAll('-', '')}`;
+  await admin(`CREATE DATABASE ${name} TEMPLATE ${POSTGRES_TEMPLATE}`);
+  const url = new URL(process.env.DATABASE_URL!);
+  url.pathname = `/${name}`;
+  const db = await openDatabase(url.toString(), { poolSize: 4 });
+  opened.push({ db, name });
+  return db;
+}
+
+afterEach(async () => {
+  for (const { db, name } of opened.splice(0)) {
+    await db.close();
+    if (name) await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  }
+});
+
+/** One statement on the server's maintenance database (CREATE/DROP DATABASE cannot run in a pool's transaction). */
+export async function admin(statement: string): Promise<void> {
+  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+  await client.connect();
+  try {
+    await client.query(statement);
+  } finally {
+    await client.end();
+  }
 }
 
 /** Inserts a bare conversation row (no messages), for tests that only need the sidebar list. */
-export function insertConversation(
+export async function insertConversation(
   db: DB,
   row: { id: string; title?: string; createdAt?: number; updatedAt: number; currentLeafId?: string | null },
-): void {
-  db.insert(conversations)
-    .values({
-      id: row.id,
-      title: row.title ?? `Chat ${row.id}`,
-      createdAt: row.createdAt ?? row.updatedAt,
-      updatedAt: row.updatedAt,
-      currentLeafId: row.currentLeafId ?? null,
-    })
-    .run();
+): Promise<void> {
+  await db.insert(conversations).values({
+    id: row.id,
+    title: row.title ?? `Chat ${row.id}`,
+    createdAt: row.createdAt ?? row.updatedAt,
+    updatedAt: row.updatedAt,
+    currentLeafId: row.currentLeafId ?? null,
+  });
 }
