@@ -181,7 +181,7 @@ async function main(): Promise<void> {
       if (args.suites.has('ttft')) await timed('time to first token', () => ttftSuite(ctx, app, ids, runTag));
       if (args.suites.has('throughput')) await timed('relay throughput', () => throughputSuite(ctx, app, runTag));
       if (args.suites.has('concurrency')) {
-        const instances = { counts: [1, 2, 4], firstPort: portBase + 10, redisPort: portBase + 20 };
+        const instances = { counts: [1, 2, 4], firstPort: portBase + 10, redisPort: portBase + 20, postgresPort: portBase + 21 };
         await timed('concurrency', () => concurrencySuite(ctx, app, runTag, instances));
       }
       if (args.suites.has('frontend')) await timed('front end', () => frontendSuite(ctx, app, chatPageId));

@@ -85,12 +85,15 @@ export type ConversationPage = {
   pinned?: ConversationSummary[];
 };
 
-export function listPage(db: DB, query: z.infer<typeof listQuerySchema>): ConversationPage {
-  const page = listConversations(db, { limit: query.limit, after: query.cursor ? decodeCursor(query.cursor) : undefined });
+export async function listPage(db: DB, query: z.infer<typeof listQuerySchema>): Promise<ConversationPage> {
+  const [page, pinned] = await Promise.all([
+    listConversations(db, { limit: query.limit, after: query.cursor ? decodeCursor(query.cursor) : undefined }),
+    query.cursor ? undefined : listPinned(db),
+  ]);
   return {
     conversations: page.conversations.map(summary),
     nextCursor: page.next ? encodeCursor(page.next) : null,
-    ...(query.cursor ? {} : { pinned: listPinned(db).map(summary) }),
+    ...(pinned ? { pinned: pinned.map(summary) } : {}),
   };
 }
 
@@ -118,14 +121,14 @@ export type ConversationDetail = ConversationSummary & {
 export type ContextInfo = { tokens: number; budget: number; window: number; omitted: number; fixedTokens: number };
 
 /** The context of a new chat (in a project, with its instructions and files) before its first message. */
-export function newChatContext(db: DB, config: AppConfig, projectId?: string): ContextInfo {
+export async function newChatContext(db: DB, config: AppConfig, projectId?: string): Promise<ContextInfo> {
   const settings = defaultSettings(config);
-  const project = projectId ? projectPrompt(db, projectId) : undefined;
+  const project = projectId ? await projectPrompt(db, projectId) : undefined;
   const fixed = buildUpstreamRequest([], settings, config, { project }).tokens;
   return { tokens: fixed, budget: contextBudget(settings, config), window: config.CONTEXT_WINDOW_TOKENS, omitted: 0, fixedTokens: fixed };
 }
 
-export function loadConversation(
+export async function loadConversation(
   db: DB,
   config: AppConfig,
   id: string,
@@ -137,30 +140,32 @@ export function loadConversation(
     /** A message the page must contain when it is on the active branch (a search result, ?m=). */
     include?: string;
   } = {},
-): ConversationDetail | undefined {
-  const conversation = getConversation(db, id);
+): Promise<ConversationDetail | undefined> {
+  const conversation = await getConversation(db, id);
   if (!conversation) return undefined;
-  const path = getActivePath(db, conversation.currentLeafId);
+  const path = await getActivePath(db, conversation.currentLeafId);
   // Normally the newest pageSize messages; to reach an older `include`, start a few messages before it.
   const at = include ? path.findIndex((m) => m.id === include) : -1;
   const page = path.slice(at >= 0 ? Math.max(0, Math.min(path.length - pageSize, at - 10)) : -pageSize);
-  const branches = getBranchInfo(db, id, page);
-  const attached = getMessageAttachments(
-    db,
-    path.filter((m) => m.role === 'user').map((m) => m.id),
-  );
+  const [branches, attached, projectRow, byModel] = await Promise.all([
+    getBranchInfo(db, id, page),
+    getMessageAttachments(
+      db,
+      path.filter((m) => m.role === 'user').map((m) => m.id),
+    ),
+    conversation.projectId ? getProject(db, conversation.projectId) : undefined,
+    getUsageByModel(db, id),
+  ]);
   const own = readStoredSettings(conversation.settings);
   const defaults = defaultSettings(config);
   const settings = effectiveSettings(defaults, own);
-  const projectRow = conversation.projectId ? getProject(db, conversation.projectId) : undefined;
-  const project = projectRow ? projectPrompt(db, projectRow.id) : undefined;
+  const project = projectRow ? await projectPrompt(db, projectRow.id) : undefined;
   const next = buildUpstreamRequest(
     path.map((m) => withDocuments(m, attached.get(m.id))),
     settings,
     config,
     { project },
   );
-  const byModel = getUsageByModel(db, id);
   const usage = totalUsage(byModel);
   // Each reply is priced at its own model's rates; what the cache saved likewise.
   const costUsd = byModel.reduce((sum, u) => sum + estimateCost(u, pricesForModel(config, u.model)), 0);
@@ -214,45 +219,47 @@ export const olderQuerySchema = z.object({
 });
 
 /** The page of the active branch just before message `before` (which must be on it). */
-export function loadOlderMessages(
+export async function loadOlderMessages(
   db: DB,
   id: string,
   query: z.infer<typeof olderQuerySchema>,
-): { messages: ChatUIMessage[]; hasOlder: boolean } {
-  if (!getConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
-  const anchor = getMessage(db, query.before);
+): Promise<{ messages: ChatUIMessage[]; hasOlder: boolean }> {
+  if (!(await getConversation(db, id))) throw new ApiError('not_found', 'No conversation with that id.');
+  const anchor = await getMessage(db, query.before);
   if (!anchor || anchor.conversationId !== id) throw new ApiError('not_found', 'No message with that id in this conversation.');
-  const page = getActivePathPage(db, anchor.parentId, query.limit);
-  const branches = getBranchInfo(db, id, page.messages);
-  const attached = getMessageAttachments(
-    db,
-    page.messages.filter((m) => m.role === 'user').map((m) => m.id),
-  );
+  const page = await getActivePathPage(db, anchor.parentId, query.limit);
+  const [branches, attached] = await Promise.all([
+    getBranchInfo(db, id, page.messages),
+    getMessageAttachments(
+      db,
+      page.messages.filter((m) => m.role === 'user').map((m) => m.id),
+    ),
+  ]);
   return {
     messages: page.messages.map((m) => toUIMessage(m, branches.get(m.id), attachmentInfo(attached.get(m.id)))),
     hasOlder: page.hasOlder,
   };
 }
 
-export function requireConversation(
+export async function requireConversation(
   db: DB,
   config: AppConfig,
   id: string,
   options?: { pageSize?: number },
-): ConversationDetail {
-  const found = loadConversation(db, config, id, options);
+): Promise<ConversationDetail> {
+  const found = await loadConversation(db, config, id, options);
   if (!found) throw new ApiError('not_found', 'No conversation with that id.');
   return found;
 }
 
-export function update(
+export async function update(
   db: DB,
   id: string,
   change: z.infer<typeof updateSchema>,
-): ConversationSummary & { settings: ConversationSettings; projectId: string | null } {
-  const current = getConversation(db, id);
+): Promise<ConversationSummary & { settings: ConversationSettings; projectId: string | null }> {
+  const current = await getConversation(db, id);
   if (!current) throw new ApiError('not_found', 'No conversation with that id.');
-  if (change.projectId && !getProject(db, change.projectId)) throw new ApiError('not_found', 'No project with that id.');
+  if (change.projectId && !(await getProject(db, change.projectId))) throw new ApiError('not_found', 'No project with that id.');
   let settings: ConversationSettings | undefined;
   if (change.settings) {
     try {
@@ -261,37 +268,37 @@ export function update(
       throw new ApiError('bad_request', 'settings: out of range.');
     }
   }
-  const row = updateConversation(db, id, {
+  const row = (await updateConversation(db, id, {
     // A title the user gave is never replaced by one the model writes.
     ...(change.title !== undefined ? { title: change.title, titleSource: 'user' as const } : {}),
     ...(change.pinned !== undefined ? { pinnedAt: change.pinned ? Date.now() : null } : {}),
     ...(settings ? { settings } : {}),
     ...(change.projectId !== undefined ? { projectId: change.projectId } : {}),
-  })!;
+  }))!;
   return { ...summary(row), projectId: row.projectId, settings: readStoredSettings(row.settings) };
 }
 
 /** Shows another version of a message: the branch through it becomes the active one. */
-export function switchBranch(db: DB, config: AppConfig, id: string, messageId: string): ConversationDetail {
+export async function switchBranch(db: DB, config: AppConfig, id: string, messageId: string): Promise<ConversationDetail> {
   if (activeGeneration(id)) throw new ApiError('conflict', 'Wait for the reply being written to finish, or stop it.');
-  if (!getConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
-  if (!selectBranch(db, id, messageId)) throw new ApiError('not_found', 'No message with that id in this conversation.');
+  if (!(await getConversation(db, id))) throw new ApiError('not_found', 'No conversation with that id.');
+  if (!(await selectBranch(db, id, messageId))) throw new ApiError('not_found', 'No message with that id in this conversation.');
   return requireConversation(db, config, id);
 }
 
-export function remove(db: DB, id: string, live: Pick<LiveReplies, 'requestStop'>): void {
+export async function remove(db: DB, id: string, live: Pick<LiveReplies, 'requestStop'>): Promise<void> {
   // Stop a reply still being written, so it does not try to store itself into a deleted conversation.
   live.requestStop(id);
-  const fileIds = conversationFileIds(db, id);
-  if (!deleteConversation(db, id)) throw new ApiError('not_found', 'No conversation with that id.');
+  const fileIds = await conversationFileIds(db, id);
+  if (!(await deleteConversation(db, id))) throw new ApiError('not_found', 'No conversation with that id.');
   // Its files go with it, unless another message or a project still has them.
-  deleteUnreferencedFiles(db, { ids: fileIds });
+  await deleteUnreferencedFiles(db, { ids: fileIds });
 }
 
 /** The conversation's title, once a title being written by the model (after its first reply) is done. */
 export async function awaitTitle(db: DB, id: string): Promise<{ title: string; titleSource: string | null }> {
   await titleBeingWritten(id, 10_000);
-  const row = getConversation(db, id);
+  const row = await getConversation(db, id);
   if (!row) throw new ApiError('not_found', 'No conversation with that id.');
   return { title: row.title, titleSource: row.titleSource };
 }

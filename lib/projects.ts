@@ -81,14 +81,20 @@ export type ProjectDetail = {
   budget: number;
 };
 
-export function listAll(db: DB): ProjectListItem[] {
+export function listAll(db: DB): Promise<ProjectListItem[]> {
   return listProjects(db);
 }
 
-export function loadProject(db: DB, config: AppConfig, id: string): ProjectDetail | undefined {
-  const project = getProject(db, id);
+export async function loadProject(db: DB, config: AppConfig, id: string): Promise<ProjectDetail | undefined> {
+  const project = await getProject(db, id);
   if (!project) return undefined;
-  const files = listProjectFiles(db, id).map((f) => ({
+  const [listed, conversations, conversationCount, prompt] = await Promise.all([
+    listProjectFiles(db, id),
+    listProjectConversations(db, id, PROJECT_CONVERSATIONS_SHOWN),
+    countProjectConversations(db, id),
+    projectPrompt(db, id),
+  ]);
+  const files = listed.map((f) => ({
     id: f.id,
     name: f.name,
     kind: f.kind,
@@ -103,64 +109,69 @@ export function loadProject(db: DB, config: AppConfig, id: string): ProjectDetai
     createdAt: project.createdAt,
     updatedAt: project.updatedAt,
     files,
-    conversations: listProjectConversations(db, id, PROJECT_CONVERSATIONS_SHOWN),
-    conversationCount: countProjectConversations(db, id),
-    tokens: buildUpstreamRequest([], {}, config, { project: projectPrompt(db, id) }).tokens,
+    conversations,
+    conversationCount,
+    tokens: buildUpstreamRequest([], {}, config, { project: prompt }).tokens,
     budget: contextBudget(defaultSettings(config), config),
   };
 }
 
-export function requireProject(db: DB, config: AppConfig, id: string): ProjectDetail {
-  const found = loadProject(db, config, id);
+export async function requireProject(db: DB, config: AppConfig, id: string): Promise<ProjectDetail> {
+  const found = await loadProject(db, config, id);
   if (!found) throw notFound();
   return found;
 }
 
-export function create(db: DB, config: AppConfig, input: z.infer<typeof createProjectSchema>): ProjectDetail {
+export async function create(db: DB, config: AppConfig, input: z.infer<typeof createProjectSchema>): Promise<ProjectDetail> {
   const id = newId();
-  createProject(db, { id, name: input.name, instructions: input.instructions }, Date.now());
+  await createProject(db, { id, name: input.name, instructions: input.instructions }, Date.now());
   return requireProject(db, config, id);
 }
 
-export function update(db: DB, config: AppConfig, id: string, change: z.infer<typeof updateProjectSchema>): ProjectDetail {
-  if (!updateProject(db, id, change, Date.now())) throw notFound();
+export async function update(
+  db: DB,
+  config: AppConfig,
+  id: string,
+  change: z.infer<typeof updateProjectSchema>,
+): Promise<ProjectDetail> {
+  if (!(await updateProject(db, id, change, Date.now()))) throw notFound();
   return requireProject(db, config, id);
 }
 
 /** Deletes the project; its chats are kept, in no project. */
-export function remove(db: DB, id: string): void {
-  if (!deleteProject(db, id)) throw notFound();
+export async function remove(db: DB, id: string): Promise<void> {
+  if (!(await deleteProject(db, id))) throw notFound();
 }
 
 /**
  * Attaches an uploaded file at the end of the project's list. A file already in the project is not
  * added again (`added: false`).
  */
-export function addFile(
+export async function addFile(
   db: DB,
   config: AppConfig,
   id: string,
   input: z.infer<typeof addProjectFileSchema>,
-): { project: ProjectDetail; added: boolean } {
-  if (!getProject(db, id)) throw notFound();
+): Promise<{ project: ProjectDetail; added: boolean }> {
+  if (!(await getProject(db, id))) throw notFound();
   const name = safeFileName(input.name);
-  if (!getFileMetas(db, [input.fileId]).has(input.fileId)) {
+  if (!(await getFileMetas(db, [input.fileId])).has(input.fileId)) {
     throw new ApiError('bad_request', `${name} is no longer on the server. Upload it again.`);
   }
-  const files = listProjectFiles(db, id);
+  const files = await listProjectFiles(db, id);
   const already = files.some((f) => f.id === input.fileId);
   if (!already && files.length >= config.MAX_PROJECT_FILES) {
     throw new ApiError('bad_request', `A project can hold at most ${config.MAX_PROJECT_FILES} files. Remove one to add ${name}.`);
   }
-  const added = addProjectFile(db, id, { fileId: input.fileId, name });
-  if (added) touchProject(db, id, Date.now());
-  return { project: requireProject(db, config, id), added };
+  const added = await addProjectFile(db, id, { fileId: input.fileId, name });
+  if (added) await touchProject(db, id, Date.now());
+  return { project: await requireProject(db, config, id), added };
 }
 
-export function removeFile(db: DB, config: AppConfig, id: string, fileId: string): ProjectDetail {
-  if (!getProject(db, id)) throw notFound();
-  if (!removeProjectFile(db, id, fileId)) throw new ApiError('not_found', 'No file with that id in this project.');
-  touchProject(db, id, Date.now());
+export async function removeFile(db: DB, config: AppConfig, id: string, fileId: string): Promise<ProjectDetail> {
+  if (!(await getProject(db, id))) throw notFound();
+  if (!(await removeProjectFile(db, id, fileId))) throw new ApiError('not_found', 'No file with that id in this project.');
+  await touchProject(db, id, Date.now());
   return requireProject(db, config, id);
 }
 

@@ -8,10 +8,10 @@ function describeDatabase(target: string): string {
   return target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
 }
 
-export function startServer(): void {
+export async function startServer(): Promise<void> {
   try {
     const config = getConfig();
-    appDb();
+    await appDb();
     installGracefulShutdown(config.SHUTDOWN_GRACE_MS);
     console.log(
       config.demo

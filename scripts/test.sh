@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: type check, unit tests (vitest), then end-to-end tests (Playwright in Chromium)
-# against the production build and the stand-in model. Brings Node 24, Chromium and redis-server when missing.
+# against the production build and the stand-in model. Brings Node 24, Chromium, redis-server and
+# PostgreSQL when missing; the unit tests of db/ and lib/ run on SQLite and again on a throwaway
+# PostgreSQL started here (scripts/postgres.sh), which the multi-instance e2e tests use too.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 export NEXT_TELEMETRY_DISABLED=1
 source scripts/chromium.sh
 source scripts/redis.sh
+source scripts/postgres.sh
 source scripts/install.sh
 echo "› Type check" >&2
 npx tsc --noEmit

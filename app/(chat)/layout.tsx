@@ -10,8 +10,9 @@ import { appDb, getConfig } from '@/lib/server';
 
 export default async function ChatLayout({ children }: { children: React.ReactNode }) {
   await connection(); // always rendered per request: the history lives in the database
-  const page = listPage(appDb(), { limit: 50 });
-  const projects = listProjects(appDb()).map((p) => ({ id: p.id, name: p.name, updatedAt: p.updatedAt }));
+  const db = await appDb();
+  const [page, projectRows] = await Promise.all([listPage(db, { limit: 50 }), listProjects(db)]);
+  const projects = projectRows.map((p) => ({ id: p.id, name: p.name, updatedAt: p.updatedAt }));
   return (
     <div className="flex h-dvh overflow-hidden">
       <SkipLink />

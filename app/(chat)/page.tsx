@@ -17,7 +17,7 @@ export default async function NewChatPage({ searchParams }: Props) {
   await connection();
   const config = getConfig();
   const { project: projectParam } = await searchParams;
-  const project = typeof projectParam === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(projectParam) ? getProject(appDb(), projectParam) : undefined;
+  const project = typeof projectParam === 'string' && /^[A-Za-z0-9_-]{1,64}$/.test(projectParam) ? await getProject(await appDb(), projectParam) : undefined;
   return (
     <NewChat
       key={project?.id ?? ''}
@@ -25,7 +25,7 @@ export default async function NewChatPage({ searchParams }: Props) {
       {...chatClientConfig(config)}
       defaults={defaultSettings(config)}
       project={project ? { id: project.id, name: project.name } : undefined}
-      context={newChatContext(appDb(), config, project?.id)}
+      context={await newChatContext(await appDb(), config, project?.id)}
     />
   );
 }

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { APP_HEADERS, STANDIN_HEADERS, startApp, type AppServer, type BenchContext, type Row } from '../lib/context';
 import { redisServerPath, startRedis } from '../../lib/testing/redis-server';
+import { postgresBinDir, startPostgres, type PostgresServer } from '../../lib/testing/postgres-server';
 import { completionBody, timeStream, type StreamTiming } from '../lib/http';
 import { rssSampler, treeRssBytes } from '../lib/procs';
 import { loremTokens } from '../../lib/standin';
@@ -63,7 +64,7 @@ async function round_(ctx: BenchContext, apps: AppServer | AppServer[], kind: 'a
   return out;
 }
 
-export type InstancesOptions = { counts: number[]; firstPort: number; redisPort: number };
+export type InstancesOptions = { counts: number[]; firstPort: number; redisPort: number; postgresPort: number };
 
 export async function concurrencySuite(ctx: BenchContext, app: AppServer, runTag: string, instances?: InstancesOptions): Promise<Row[]> {
   const rounds = ctx.quick ? 1 : 3;
@@ -155,13 +156,13 @@ export async function concurrencySuite(ctx: BenchContext, app: AppServer, runTag
 async function instancesRows(ctx: BenchContext, runTag: string, opts: InstancesOptions, one: RoundResult, direct: RoundResult): Promise<Row[]> {
   const rows: Row[] = [];
   const ttftDirect = summarize(direct.ttft);
-  const add = (n: number, result: RoundResult, note: string) => {
+  const add = (n: number, result: RoundResult, note: string, engine: 'SQLite' | 'PostgreSQL' = 'SQLite') => {
     const s = summarize(result.ttft);
     const added = { p50: s.p50 - ttftDirect.p50, p95: s.p95 - ttftDirect.p95 };
     rows.push({
-      id: `concurrency.instances-${n}`,
+      id: `concurrency.instances-${n}${engine === 'PostgreSQL' ? '-pg' : ''}`,
       area: 'Concurrency (100 streams)',
-      figure: `time to first token, added, ${n} instance${n === 1 ? '' : 's'}${n === 1 ? '' : ' (shared SQLite + Redis)'}`,
+      figure: `time to first token, added, ${n} instance${n === 1 ? '' : 's'}${n === 1 && engine === 'SQLite' ? '' : ` (shared ${engine}${n === 1 ? '' : ' + Redis'})`}`,
       unit: 'ms',
       p50: round(added.p50),
       p95: round(added.p95),
@@ -178,11 +179,23 @@ async function instancesRows(ctx: BenchContext, runTag: string, opts: InstancesO
     ctx.log(`  ! skipping the multi-instance rounds: ${(error as Error).message}`);
     return rows;
   }
-  const redis = await startRedis(opts.redisPort);
+  let postgres: PostgresServer | undefined;
   try {
-    for (const n of opts.counts.filter((c) => c > 1)) {
+    postgresBinDir();
+    postgres = await startPostgres(opts.postgresPort);
+  } catch (error) {
+    ctx.log(`  ! skipping the PostgreSQL rounds: ${(error as Error).message}`);
+  }
+  const redis = await startRedis(opts.redisPort);
+  const setups: { n: number; engine: 'SQLite' | 'PostgreSQL' }[] = [
+    ...opts.counts.filter((c) => c > 1).map((n) => ({ n, engine: 'SQLite' as const })),
+    ...(postgres ? opts.counts.map((n) => ({ n, engine: 'PostgreSQL' as const })) : []),
+  ];
+  try {
+    for (const { n, engine } of setups) {
       const dbPath = join(ctx.tmp, `instances-${n}.db`);
-      const env = { REDIS_URL: redis.url };
+      const env: Record<string, string> = n > 1 ? { REDIS_URL: redis.url } : {};
+      if (engine === 'PostgreSQL') env.DATABASE_URL = await postgres!.createDatabase(`bench_i${n}`);
       // One at a time: the first creates and migrates the shared database.
       const apps: AppServer[] = [];
       for (let k = 0; k < n; k++) apps.push(await startApp(ctx, opts.firstPort + k, dbPath, env));
@@ -195,13 +208,14 @@ async function instancesRows(ctx: BenchContext, runTag: string, opts: InstancesO
           result.ttft.push(...a.ttft);
           result.errors.push(...a.errors);
         }
-        add(n, result, `${rounds} rounds, streams spread round-robin over the instances by the client`);
+        add(n, result, n > 1 ? `${rounds} rounds, streams spread round-robin over the instances by the client` : `${rounds} rounds, one process`, engine);
       } finally {
         for (const app of apps) await app.stop();
       }
     }
   } finally {
     await redis.stop();
+    await postgres?.stop();
   }
   return rows;
 }

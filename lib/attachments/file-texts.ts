@@ -13,7 +13,7 @@ let cachedChars = 0;
 /** ~64 M characters (128 MB of UTF-16): the whole window many times over. */
 const MAX_CACHED_CHARS = 64_000_000;
 
-export function fileTexts(db: Db, ids: string[]): Map<string, string> {
+export async function fileTexts(db: Db, ids: string[]): Promise<Map<string, string>> {
   const found = new Map<string, string>();
   const missing: string[] = [];
   for (const id of ids) {
@@ -27,7 +27,7 @@ export function fileTexts(db: Db, ids: string[]): Map<string, string> {
     }
   }
   if (missing.length) {
-    for (const [id, text] of getFileTexts(db, missing)) {
+    for (const [id, text] of await getFileTexts(db, missing)) {
       found.set(id, text);
       remember(id, text);
     }

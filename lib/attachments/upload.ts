@@ -40,7 +40,7 @@ export async function receiveFile(
   const bytes = await readBody(request, name, limit);
 
   const id = createHash('sha256').update(bytes).digest('hex');
-  const known = getFileMetas(db, [id]).get(id);
+  const known = (await getFileMetas(db, [id])).get(id);
   if (known) return { file: info(known, name) };
   let extracted;
   try {
@@ -49,7 +49,7 @@ export async function receiveFile(
     if (isExtractionError(error)) throw new ApiError('unprocessable', error.message);
     throw error;
   }
-  const stored = storeFile(
+  const stored = await storeFile(
     db,
     {
       id,

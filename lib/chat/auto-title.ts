@@ -63,7 +63,7 @@ export function startTitleJob(
       });
       const title = cleanTitle(text);
       if (!title) return undefined;
-      return setModelTitle(db, input.conversationId, title) ? title : undefined;
+      return (await setModelTitle(db, input.conversationId, title)) ? title : undefined;
     } catch (error) {
       console.warn('[title] the model did not write a title; keeping the first message as title:', (error as Error).message);
       return undefined;

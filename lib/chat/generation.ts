@@ -29,9 +29,9 @@ export type GenerationInput = {
   firstTokenTimeoutMs: number;
   /** How often the text so far is written to the database while streaming. */
   progressIntervalMs?: number;
-  onProgress: (content: string) => void;
+  onProgress: (content: string) => void | Promise<void>;
   /** Stores the outcome; runs before any client sees the end of the stream. */
-  onEnd: (outcome: GenerationOutcome) => void;
+  onEnd: (outcome: GenerationOutcome) => void | Promise<void>;
 };
 
 type Listener = (chunk: UIMessageChunk | null) => void;
@@ -168,6 +168,8 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
   let receivedText = false;
   let savedLength = 0;
   let lastSave = Date.now();
+  // One progress write at a time: on PostgreSQL two in flight could land out of order (older text last).
+  let saving: Promise<void> | undefined;
 
   const timeout = setTimeout(() => {
     if (!receivedText) {
@@ -202,8 +204,8 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
         generation.emit({ type: 'text-start', id: TEXT_ID });
       }
       generation.emit({ type: 'text-delta', id: TEXT_ID, delta: part.text });
-      if (Date.now() - lastSave >= progressIntervalMs && generation.text.length !== savedLength) {
-        safely(() => input.onProgress(generation.text));
+      if (!saving && Date.now() - lastSave >= progressIntervalMs && generation.text.length !== savedLength) {
+        saving = safely(() => input.onProgress(generation.text)).finally(() => (saving = undefined));
         savedLength = generation.text.length;
         lastSave = Date.now();
       }
@@ -229,7 +231,9 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
   if (outcome.failure) {
     console.warn(`[chat] reply ${input.messageId} failed: ${outcome.failure.kind}`);
   }
-  safely(() => input.onEnd(outcome));
+  // Stored before anyone is told the reply ended: whoever reads it next finds it final.
+  await saving;
+  await safely(() => input.onEnd(outcome));
 
   const endMetadata: MessageMetadata = {
     status: outcome.status,
@@ -253,9 +257,9 @@ async function run(generation: Generation, input: GenerationInput): Promise<void
   generation.end(outcome);
 }
 
-function safely(fn: () => void): void {
+async function safely(fn: () => void | Promise<void>): Promise<void> {
   try {
-    fn();
+    await fn();
   } catch (error) {
     console.error('[chat] could not store the reply', error);
   }

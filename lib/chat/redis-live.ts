@@ -229,7 +229,7 @@ class RedisLiveReplies implements LiveReplies {
             if ((await this.claimOf(conversationId))?.messageId === messageId) continue;
             // Its claim is gone; an end (or more text) written just before that is read first.
             if (reader && (await readEntries(reader, key, lastId, 0)).length) continue;
-            for (const chunk of this.orphaned(messageId, text)) controller.enqueue(chunk);
+            for (const chunk of await this.orphaned(messageId, text)) controller.enqueue(chunk);
             close();
             controller.close();
             return;
@@ -249,9 +249,10 @@ class RedisLiveReplies implements LiveReplies {
    * reached Redis, and end the listener's stream with that. If it was stored after all (the writer
    * finished but never appended its end), the listener is told how it really ended.
    */
-  private orphaned(messageId: string, text: string): UIMessageChunk[] {
-    if (!markReplyInterrupted(appDb(), messageId, Date.now(), text)) {
-      const stored = getMessage(appDb(), messageId);
+  private async orphaned(messageId: string, text: string): Promise<UIMessageChunk[]> {
+    const db = await appDb();
+    if (!(await markReplyInterrupted(db, messageId, Date.now(), text))) {
+      const stored = await getMessage(db, messageId);
       if (stored && stored.status !== 'interrupted' && stored.status !== 'streaming') {
         return stored.status === 'error'
           ? [
@@ -284,7 +285,8 @@ class RedisLiveReplies implements LiveReplies {
     this.sweeping = true;
     try {
       const now = Date.now();
-      for (const reply of getStreamingReplies(appDb())) {
+      const db = await appDb();
+      for (const reply of await getStreamingReplies(db)) {
         if (activeGeneration(reply.conversationId)?.messageId === reply.id) continue;
         // Claimed before it was stored, so a reply with no live claim has no writer.
         if ((await this.claimOf(reply.conversationId))?.messageId === reply.id) continue;
@@ -295,7 +297,7 @@ class RedisLiveReplies implements LiveReplies {
           const chunk = e.message.c ? (JSON.parse(e.message.c) as UIMessageChunk) : undefined;
           if (chunk?.type === 'text-delta') text += chunk.delta;
         }
-        markReplyInterrupted(appDb(), reply.id, now, entries.length ? text : undefined);
+        await markReplyInterrupted(db, reply.id, now, entries.length ? text : undefined);
       }
     } catch (error) {
       console.warn(`[live] sweep failed: ${(error as Error).message}`);

@@ -10,6 +10,7 @@ import { fileIdSchema } from '@/lib/attachments/file-id';
 import { getConversation } from '@/db/conversations';
 import type { MessageRow } from '@/db/schema';
 import type { DB } from '@/db/client';
+import { violatedConstraint } from '@/db/errors';
 import type { AppConfig } from '@/lib/config';
 import { ApiError } from '@/lib/api/errors';
 import { startGeneration, type Generation } from './generation';
@@ -186,7 +187,7 @@ export type StartedTurn = {
 
 /**
  * Stores the user's message (and a placeholder for the reply) before anything goes upstream,
- * then starts generating. The work before the upstream call is one synchronous SQLite transaction.
+ * then starts generating. The work before the upstream call is one transaction (synchronous on SQLite).
  */
 export async function startTurn(db: DB, config: AppConfig, request: ChatRequest, live: LiveReplies): Promise<StartedTurn> {
   const conversationId = request.id ?? newId();
@@ -196,7 +197,7 @@ export async function startTurn(db: DB, config: AppConfig, request: ChatRequest,
     throw new ApiError('conflict', 'A reply is still being written in this conversation. Stop it or wait for it to finish.');
   }
   try {
-    const turn = beginAndStart(db, config, request, conversationId, assistantId);
+    const turn = await beginAndStart(db, config, request, conversationId, assistantId);
     live.track(turn.generation);
     return turn;
   } catch (error) {
@@ -205,22 +206,28 @@ export async function startTurn(db: DB, config: AppConfig, request: ChatRequest,
   }
 }
 
-function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversationId: string, assistantId: string): StartedTurn {
+async function beginAndStart(
+  db: DB,
+  config: AppConfig,
+  request: ChatRequest,
+  conversationId: string,
+  assistantId: string,
+): Promise<StartedTurn> {
   const now = Date.now();
   const started = performance.now();
-  let begun: ReturnType<typeof beginTurn>;
+  let begun: Awaited<ReturnType<typeof beginTurn>>;
   /** What the conversation's title is written from, when this turn creates it. */
   let firstMessage = '';
 
   if (request.trigger === 'regenerate-message') {
-    const conversation = getConversation(db, conversationId);
+    const conversation = await getConversation(db, conversationId);
     if (!conversation) throw new ApiError('not_found', 'No conversation with that id.');
-    const path = getActivePath(db, conversation.currentLeafId);
+    const path = await getActivePath(db, conversation.currentLeafId);
     // The reply is regenerated from the user message it answered (the latest one by default).
     const target = request.messageId ? path.findIndex((m) => m.id === request.messageId) : path.length - 1;
     const from = path.slice(0, target + 1).findLast((m) => m.role === 'user');
     if (target < 0 || !from) throw new ApiError('not_found', 'No message to regenerate.');
-    begun = beginTurn(db, {
+    begun = await beginTurn(db, {
       conversationId,
       title: conversation.title,
       user: null,
@@ -233,10 +240,10 @@ function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversa
     const message = pickUserMessage(request);
     if (!message) throw new ApiError('bad_request', 'message: a user message is required.');
     const text = userText(message);
-    const attachments = resolveAttachments(db, config, message.attachments ?? []);
+    const attachments = await resolveAttachments(db, config, message.attachments ?? []);
     firstMessage = text.trim() || attachments.map((a) => a.name).join(', ');
     if (request.parentId) {
-      const parent = getMessage(db, request.parentId);
+      const parent = await getMessage(db, request.parentId);
       if (!parent || parent.conversationId !== conversationId || parent.role !== 'assistant') {
         throw new ApiError('bad_request', 'parentId: not a reply in this conversation.');
       }
@@ -245,15 +252,15 @@ function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversa
     if (text.length > config.MAX_MESSAGE_CHARS) {
       throw new ApiError('payload_too_large', `message: longer than the limit of ${config.MAX_MESSAGE_CHARS} characters.`);
     }
-    const conversation = request.projectId || attachments.length ? getConversation(db, conversationId) : undefined;
+    const conversation = request.projectId || attachments.length ? await getConversation(db, conversationId) : undefined;
     const projectId = conversation ? conversation.projectId : (request.projectId ?? null);
-    if (!conversation && projectId && !getProject(db, projectId)) throw new ApiError('not_found', 'No project with that id.');
+    if (!conversation && projectId && !(await getProject(db, projectId))) throw new ApiError('not_found', 'No project with that id.');
     if (attachments.length) {
       const settings = effectiveSettings(defaultSettings(config), readStoredSettings(conversation ? conversation.settings : request.settings));
-      assertDocumentsFit(text, attachments, settings, config, projectId ? projectPrompt(db, projectId) : undefined);
+      assertDocumentsFit(text, attachments, settings, config, projectId ? await projectPrompt(db, projectId) : undefined);
     }
     try {
-      begun = beginTurn(db, {
+      begun = await beginTurn(db, {
         conversationId,
         title: titleFromMessage(text || attachments[0]!.name),
         settings: request.settings ?? null,
@@ -276,10 +283,13 @@ function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversa
 
   const stored = performance.now();
   const settings = effectiveSettings(defaultSettings(config), readStoredSettings(begun.settings));
-  const upstream = buildUpstreamRequest(withAttachedDocuments(db, begun.history), settings, config, {
-    project: begun.projectId ? projectPrompt(db, begun.projectId) : undefined,
-    texts: (ids) => fileTexts(db, ids),
-  });
+  const history = await withAttachedDocuments(db, begun.history);
+  const project = begun.projectId ? await projectPrompt(db, begun.projectId) : undefined;
+  // Every document's text is read up front (buildUpstreamRequest is synchronous): what the budget
+  // then leaves out costs a read from the in-memory cache at most.
+  const documentIds = [...(project?.documents ?? []), ...history.flatMap((m) => m.documents ?? [])].map((d) => d.fileId);
+  const texts = documentIds.length ? await fileTexts(db, documentIds) : new Map<string, string>();
+  const upstream = buildUpstreamRequest(history, settings, config, { project, texts: () => texts });
   const timings = { storeMs: stored - started, promptMs: performance.now() - stored };
   const generation = startGeneration({
     conversationId,
@@ -292,8 +302,8 @@ function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversa
     startMetadata: { contextOmitted: upstream.omitted, contextTokens: upstream.tokens },
     firstTokenTimeoutMs: config.UPSTREAM_TIMEOUT_MS,
     onProgress: (content) => saveReplyProgress(db, assistantId, content, Date.now()),
-    onEnd: (outcome) => {
-      finishReply(
+    onEnd: async (outcome) => {
+      await finishReply(
         db,
         assistantId,
         {
@@ -314,11 +324,15 @@ function beginAndStart(db: DB, config: AppConfig, request: ChatRequest, conversa
 }
 
 /** The files named by a message, as stored: each must have been uploaded (POST /api/files). */
-function resolveAttachments(db: DB, config: AppConfig, incoming: z.infer<typeof incomingAttachment>[]): PromptDocument[] {
+async function resolveAttachments(
+  db: DB,
+  config: AppConfig,
+  incoming: z.infer<typeof incomingAttachment>[],
+): Promise<PromptDocument[]> {
   if (incoming.length > config.MAX_FILES_PER_MESSAGE) {
     throw new ApiError('bad_request', `At most ${config.MAX_FILES_PER_MESSAGE} files can be attached to one message.`);
   }
-  const metas = getFileMetas(
+  const metas = await getFileMetas(
     db,
     incoming.map((a) => a.id),
   );
@@ -359,10 +373,10 @@ function assertDocumentsFit(
 }
 
 /** The history with the files attached to its messages (read only for messages that have some). */
-function withAttachedDocuments(db: DB, history: PromptMessage[]): PromptHistoryMessage[] {
+async function withAttachedDocuments(db: DB, history: PromptMessage[]): Promise<PromptHistoryMessage[]> {
   const ids = history.filter((m) => m.hasFiles).map((m) => m.id);
   if (ids.length === 0) return history;
-  const attached = getMessageAttachments(db, ids);
+  const attached = await getMessageAttachments(db, ids);
   return history.map((m) => {
     const files = attached.get(m.id);
     return files ? { ...m, documents: files.map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })) } : m;
@@ -370,12 +384,12 @@ function withAttachedDocuments(db: DB, history: PromptMessage[]): PromptHistoryM
 }
 
 /** A project's instructions and files, as every request of its chats begins. */
-export function projectPrompt(db: DB, projectId: string): ProjectPrompt | undefined {
-  const project = getProject(db, projectId);
+export async function projectPrompt(db: DB, projectId: string): Promise<ProjectPrompt | undefined> {
+  const [project, files] = await Promise.all([getProject(db, projectId), listProjectFiles(db, projectId)]);
   if (!project) return undefined;
   return {
     instructions: project.instructions,
-    documents: listProjectFiles(db, projectId).map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })),
+    documents: files.map((f) => ({ fileId: f.id, name: f.name, tokens: f.tokens })),
   };
 }
 
@@ -385,6 +399,6 @@ function modelOf(config: AppConfig, stored: Record<string, unknown> | null): str
 }
 
 function isUniqueViolation(error: unknown): boolean {
-  const code = (error as { code?: string } | null)?.code;
-  return code === 'SQLITE_CONSTRAINT_PRIMARYKEY' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+  const broken = violatedConstraint(error);
+  return broken === 'primary_key' || broken === 'unique';
 }

@@ -16,8 +16,8 @@ import {
  * One conversation in the export format, every branch included, with the files attached in it
  * (each once, its text included); undefined when there is no such id.
  */
-export function exportConversation(db: Db, id: string): ExportedConversation | undefined {
-  const tree = readConversationTree(db, id);
+export async function exportConversation(db: Db, id: string): Promise<ExportedConversation | undefined> {
+  const tree = await readConversationTree(db, id);
   if (!tree) return undefined;
   const c = tree.conversation;
   const attachments = new Map<string, ExportedAttachment[]>();
@@ -102,7 +102,7 @@ export function exportAllStream(db: Db, exportedAt = Date.now()): ReadableStream
   let done = false;
   return new ReadableStream<Uint8Array>(
     {
-      pull(controller) {
+      async pull(controller) {
         if (!started) {
           started = true;
           controller.enqueue(encoder.encode(header(exportedAt)));
@@ -116,13 +116,13 @@ export function exportAllStream(db: Db, exportedAt = Date.now()): ReadableStream
               controller.close();
               return;
             }
-            page = exportPage(db, cursor, PAGE);
+            page = await exportPage(db, cursor, PAGE);
             if (page.length < PAGE) done = true;
             if (page.length === 0) continue;
             cursor = page[page.length - 1]!;
           }
           const next = page.shift()!;
-          const conversation = exportConversation(db, next.id);
+          const conversation = await exportConversation(db, next.id);
           if (!conversation) continue;
           controller.enqueue(encoder.encode(`${first ? '\n' : ',\n'}${JSON.stringify(conversation)}`));
           first = false;

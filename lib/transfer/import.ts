@@ -10,6 +10,7 @@ import { pipeline } from 'node:stream/promises';
 import yauzl from 'yauzl';
 import { insertImportedConversation } from '@/db/transfer';
 import type { Db } from '@/db/types';
+import { violatedConstraint } from '@/db/errors';
 import { ApiError } from '@/lib/api/errors';
 import { newId } from '@/lib/chat/ids';
 import { addSkipCounts, chatGptLabel, convertChatGptConversation, emptySkipCounts, type SkipCounts } from './chatgpt';
@@ -115,8 +116,7 @@ export class Importer {
         m.error ??= 'This reply was still being written when the conversation was exported.';
       }
     }
-    this.store(conversation, ourLabel(raw, index), file);
-    this.onProgress?.(this.report);
+    this.enqueue(conversation, ourLabel(raw, index), file);
   }
 
   /** One conversation from a ChatGPT export. */
@@ -130,11 +130,29 @@ export class Importer {
       this.onProgress?.(this.report);
       return;
     }
-    if (this.store(converted.conversation, converted.conversation.title, file)) addSkipCounts(this.report.skippedMessages, converted.skipped);
-    this.onProgress?.(this.report);
+    this.enqueue(converted.conversation, converted.conversation.title, file, () => addSkipCounts(this.report.skippedMessages, converted.skipped));
   }
 
-  private store(conversation: ExportedConversation, label: string, file?: string): boolean {
+  /**
+   * Conversations come from a synchronous JSON parser callback and are stored in order, one after
+   * another; whoever feeds the parser awaits `flush()` after each chunk, so no more than a chunk's
+   * worth waits in memory.
+   */
+  private queue: Promise<void> = Promise.resolve();
+
+  private enqueue(conversation: ExportedConversation, label: string, file: string | undefined, onImported?: () => void): void {
+    this.queue = this.queue.then(async () => {
+      if (await this.store(conversation, label, file)) onImported?.();
+      this.onProgress?.(this.report);
+    });
+  }
+
+  /** Resolves when every conversation handed over so far is stored (rejects if storing failed). */
+  flush(): Promise<void> {
+    return this.queue;
+  }
+
+  private async store(conversation: ExportedConversation, label: string, file?: string): Promise<boolean> {
     const { messages, files, ...row } = conversation;
     const rows = messages.map(({ attachments: _, ...m }) => m);
     // Files and attachments go in the conversation's transaction: all of it is stored, or none.
@@ -145,7 +163,7 @@ export class Importer {
       now: this.now(),
     };
     try {
-      const outcome = insertImportedConversation(this.db, row, rows, attached);
+      const outcome = await insertImportedConversation(this.db, row, rows, attached);
       if (outcome === 'exists') {
         this.report.skipped++;
         return false;
@@ -153,13 +171,11 @@ export class Importer {
       this.report.imported++;
       return true;
     } catch (error) {
-      const code = (error as { code?: unknown }).code;
-      if (typeof code !== 'string' || !code.startsWith('SQLITE_CONSTRAINT')) throw error;
+      const broken = violatedConstraint(error);
+      if (!broken) throw error;
       this.error(
         label,
-        code === 'SQLITE_CONSTRAINT_PRIMARYKEY'
-          ? 'a message id in it is already used by another conversation'
-          : `it could not be stored (${code})`,
+        broken === 'primary_key' ? 'a message id in it is already used by another conversation' : `it could not be stored (a ${broken} constraint)`,
         file,
       );
       return false;
@@ -319,9 +335,11 @@ export async function importJsonFile(importer: Importer, input: Chunks, name: st
       break;
     }
     parser.write(chunk);
+    await importer.flush();
     if (shapeError || syntaxError || parser.isEnded) break;
   }
   if (!shapeError && !syntaxError && !tooLargeAt && !parser.isEnded) parser.end();
+  await importer.flush();
 
   if (tooLargeAt) {
     if (index === 0) throw new FileShapeError(`${name}: ${tooLargeAt}.`);

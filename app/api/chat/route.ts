@@ -14,7 +14,7 @@ export const POST = apiRoute(async (request) => {
   await enforceChatRateLimit(request);
   const config = getConfig();
   const body = await readJson(request, chatRequestSchema, config.MAX_BODY_BYTES);
-  const turn = await startTurn(appDb(), config, body, await liveReplies());
+  const turn = await startTurn(await appDb(), config, body, await liveReplies());
   return uiStreamResponse(turn.generation.subscribe(), {
     'x-conversation-id': turn.conversationId,
     'server-timing': serverTiming(turn.timings),

@@ -7,5 +7,5 @@ import { appDb } from '@/lib/server';
 export const GET = apiRoute(async (request) => {
   const url = new URL(request.url);
   const query = parseWith(listQuerySchema, Object.fromEntries(url.searchParams));
-  return Response.json(listPage(appDb(), query));
+  return Response.json(await listPage(await appDb(), query));
 });

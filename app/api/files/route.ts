@@ -11,6 +11,6 @@ import { appDb, getConfig } from '@/lib/server';
 export const POST = apiRoute(async (request) => {
   const config = getConfig();
   guardUnproxiedWrite(request, config);
-  const result = await receiveFile(appDb(), request, config);
+  const result = await receiveFile(await appDb(), request, config);
   return Response.json(result, { status: 201, headers: { 'cache-control': 'no-store' } });
 });

@@ -12,6 +12,6 @@ import { appDb, getConfig } from '@/lib/server';
 export const POST = apiRoute(async (request) => {
   const config = getConfig();
   guardUnproxiedWrite(request, config);
-  const report = await importRequest(appDb(), request, { maxBytes: config.MAX_IMPORT_BYTES });
+  const report = await importRequest(await appDb(), request, { maxBytes: config.MAX_IMPORT_BYTES });
   return Response.json(report, { headers: { 'cache-control': 'no-store' } });
 });

@@ -4,10 +4,10 @@ import { create, createProjectSchema, listAll, PROJECT_BODY_BYTES } from '@/lib/
 import { appDb, getConfig } from '@/lib/server';
 
 /** GET /api/projects — every project, most recently changed first, with its number of chats. */
-export const GET = apiRoute(async () => Response.json({ projects: listAll(appDb()) }));
+export const GET = apiRoute(async () => Response.json({ projects: await listAll(await appDb()) }));
 
 /** POST /api/projects `{ name, instructions? }` → 201 with the project. */
 export const POST = apiRoute(async (request) => {
   const input = await readJson(request, createProjectSchema, PROJECT_BODY_BYTES);
-  return Response.json(create(appDb(), getConfig(), input), { status: 201 });
+  return Response.json(await create(await appDb(), getConfig(), input), { status: 201 });
 });

@@ -13,7 +13,7 @@ import { appDb } from '@/lib/server';
 export const GET = apiRoute(async (request) => {
   const url = new URL(request.url);
   const { q, limit } = parseWith(searchQuerySchema, Object.fromEntries(url.searchParams));
-  const results = searchMessages(appDb(), q, limit).map((r) => ({
+  const results = (await searchMessages(await appDb(), q, limit)).map((r) => ({
     conversationId: r.conversationId,
     messageId: r.messageId,
     title: r.title,

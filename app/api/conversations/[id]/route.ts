@@ -16,18 +16,18 @@ const detailQuery = z.object({ limit: z.coerce.number().int().min(1).max(1_000_0
 export const GET = apiRoute<Params>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
   const { limit } = parseWith(detailQuery, Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json(requireConversation(appDb(), getConfig(), id, { pageSize: limit ?? Number.MAX_SAFE_INTEGER }));
+  return Response.json(await requireConversation(await appDb(), getConfig(), id, { pageSize: limit ?? Number.MAX_SAFE_INTEGER }));
 });
 
 /** `{ title?, pinned?, settings? }` */
 export const PATCH = apiRoute<Params>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
   const change = await readJson(request, updateSchema, 256_000);
-  return Response.json(update(appDb(), id, change));
+  return Response.json(await update(await appDb(), id, change));
 });
 
 export const DELETE = apiRoute<Params>(async (_request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
-  remove(appDb(), id, await liveReplies());
+  await remove(await appDb(), id, await liveReplies());
   return new Response(null, { status: 204 });
 });

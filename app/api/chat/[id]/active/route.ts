@@ -12,6 +12,6 @@ import { appDb } from '@/lib/server';
 export const GET = apiRoute<{ id: string }>(async (_request, params) => {
   const id = parseWith(idSchema, params.id);
   const reply = await (await liveReplies()).active(id);
-  const leafId = getConversation(appDb(), id)?.currentLeafId ?? null;
+  const leafId = (await getConversation(await appDb(), id))?.currentLeafId ?? null;
   return Response.json({ generating: reply !== undefined, messageId: reply?.messageId ?? null, leafId });
 });

@@ -11,5 +11,5 @@ const bodySchema = z.object({ messageId: idSchema });
 export const POST = apiRoute<{ id: string }>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
   const { messageId } = await readJson(request, bodySchema, 4_000);
-  return Response.json(switchBranch(appDb(), getConfig(), id, messageId));
+  return Response.json(await switchBranch(await appDb(), getConfig(), id, messageId));
 });

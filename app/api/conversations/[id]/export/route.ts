@@ -14,7 +14,7 @@ const querySchema = z.object({ format: z.enum(['md', 'json']).default('md') });
 export const GET = apiRoute<Params>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
   const { format } = parseWith(querySchema, Object.fromEntries(new URL(request.url).searchParams));
-  const conversation = exportConversation(appDb(), id);
+  const conversation = await exportConversation(await appDb(), id);
   if (!conversation) throw new ApiError('not_found', 'No conversation with that id.');
   const markdown = format === 'md';
   return new Response(markdown ? conversationMarkdown(conversation) : exportConversationJson(conversation), {

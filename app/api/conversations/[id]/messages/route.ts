@@ -7,5 +7,5 @@ import { appDb } from '@/lib/server';
 export const GET = apiRoute<{ id: string }>(async (request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
   const query = parseWith(olderQuerySchema, Object.fromEntries(new URL(request.url).searchParams));
-  return Response.json(loadOlderMessages(appDb(), id, query));
+  return Response.json(await loadOlderMessages(await appDb(), id, query));
 });

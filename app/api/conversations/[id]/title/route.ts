@@ -9,5 +9,5 @@ import { appDb } from '@/lib/server';
  */
 export const GET = apiRoute<{ id: string }>(async (_request, params) => {
   const id = parseWith(conversationIdSchema, params.id);
-  return Response.json(await awaitTitle(appDb(), id), { headers: { 'cache-control': 'no-store' } });
+  return Response.json(await awaitTitle(await appDb(), id), { headers: { 'cache-control': 'no-store' } });
 });

@@ -12,6 +12,6 @@ type Params = { id: string };
 export const POST = apiRoute<Params>(async (request, params) => {
   const id = parseWith(projectIdSchema, params.id);
   const input = await readJson(request, addProjectFileSchema, 16_000);
-  const { project, added } = addFile(appDb(), getConfig(), id, input);
+  const { project, added } = await addFile(await appDb(), getConfig(), id, input);
   return Response.json(project, { status: added ? 201 : 200 });
 });

@@ -9,5 +9,5 @@ type Params = { id: string; fileId: string };
 export const DELETE = apiRoute<Params>(async (_request, params) => {
   const id = parseWith(projectIdSchema, params.id);
   const fileId = parseWith(projectFileIdSchema, params.fileId);
-  return Response.json(removeFile(appDb(), getConfig(), id, fileId));
+  return Response.json(await removeFile(await appDb(), getConfig(), id, fileId));
 });
