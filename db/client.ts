@@ -71,6 +71,10 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 async function openPostgres(url: string, { poolSize = 10 }: OpenOptions): Promise<DB> {
   const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // An idle connection the server closes (a restart, an administrator) is an 'error' on the pool:
+  // without a listener it would be an uncaught exception that takes the process down. The pool
+  // drops that connection and opens another on the next query.
+  pool.on('error', (error) => console.warn(`[db] PostgreSQL connection lost: ${error.message}`));
   try {
     const db = drizzlePg({ client: pool, schema: pgSchema });
     // Several instances may start at once: the migrator takes no lock of its own, so one is taken here.
@@ -82,11 +86,25 @@ async function openPostgres(url: string, { poolSize = 10 }: OpenOptions): Promis
       await client.query('SELECT pg_advisory_unlock(7311205)').catch(() => {});
       client.release();
     }
-    return Object.assign(db as unknown as Db, { close: () => pool.end() });
+    return Object.assign(db as unknown as Db, { close: () => endPool(pool) });
   } catch (error) {
     await pool.end().catch(() => {});
     throw error;
   }
+}
+
+/** Ends the pool and resolves once its connections are really closed (pool.end() returns before). */
+async function endPool(pool: pg.Pool): Promise<void> {
+  const open = pool.totalCount;
+  let closed = 0;
+  const gone = new Promise<void>((resolve) => {
+    if (open === 0) resolve();
+    pool.on('remove', () => {
+      if (++closed >= open) resolve();
+    });
+  });
+  await pool.end();
+  await gone;
 }
 
 const holder = globalThis as unknown as { __chatDb?: { target: string; db: Promise<DB> } };

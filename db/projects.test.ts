@@ -109,7 +109,15 @@ describe('moveConversation', () => {
 
   it('refuses a project that does not exist (foreign key)', async () => {
     await insertConversation(db, { id: 'c', updatedAt: T0 });
-    await expect(moveConversation(db, 'c', 'nope')).rejects.toThrow(/FOREIGN KEY/);
+    const error: unknown = await moveConversation(db, 'c', 'nope').then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(Error);
+    // drizzle wraps PostgreSQL's error ("Failed query: …") with the driver's as `cause`.
+    const messages: string[] = [];
+    for (let e: unknown = error; e instanceof Error; e = e.cause) messages.push(e.message);
+    expect(messages.join('\n')).toMatch(/FOREIGN KEY constraint failed|violates foreign key constraint/);
   });
 
   it('updateConversation sets the project too', async () => {

@@ -243,3 +243,291 @@ export function mergeRanked<T extends RankedHit>(lists: T[][], limit: number): T
     })
     .slice(0, limit);
 }
+
+// ── PostgreSQL ──────────────────────────────────────────────────────────────────────────────────
+//
+// The same plan on PostgreSQL (db/search-postgres.ts, db/migrations-pg/0001_search.sql): word terms
+// become a to_tsquery expression for the `chat_search` configuration, which folds case and accents
+// as the word index does; snippets of word matches are cut here, as FTS5's snippet() cuts them, from
+// the message's text or an excerpt of a file's; regular expressions find a word in a long text (for
+// the excerpt) and check an exact phrase where a long text's word positions are incomplete.
+
+/** A tsquery operand: quoted, so the text is only ever a word for the configuration to normalise. */
+function tsOperand(word: string): string {
+  return `'${word.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`;
+}
+
+/**
+ * The to_tsquery('public.chat_search', …) text of the plan's word terms, all required (`&`), or
+ * null when there are none. A term of several words is a phrase (`<->`: adjacent, in order) — or,
+ * with `phrases: false`, just all of its words (for vectors without reliable positions); the last
+ * word of a prefix term matches as a prefix (`:*`), as `"…"*` does in FTS5.
+ */
+export function postgresTsQuery(terms: SearchTerm[], { phrases = true }: { phrases?: boolean } = {}): string | null {
+  const parts = terms.flatMap((term) => {
+    if (term.index !== 'words') return [];
+    const words = term.text.split(' ').filter(Boolean).map(tsOperand);
+    if (words.length === 0) return [];
+    if (term.prefix) words[words.length - 1] += ':*';
+    return [words.length > 1 ? `(${words.join(phrases ? ' <-> ' : ' & ')})` : words[0]!];
+  });
+  return parts.length ? parts.join(' & ') : null;
+}
+
+/** Letters that fold to other letters without a canonical decomposition (as `unaccent` folds them). */
+const SPECIAL_FOLDS: Record<string, string> = {
+  ß: 'ss',
+  æ: 'ae',
+  œ: 'oe',
+  ø: 'o',
+  ł: 'l',
+  đ: 'd',
+  ð: 'd',
+  þ: 'th',
+  ħ: 'h',
+  ı: 'i',
+  ŀ: 'l',
+  ŧ: 't',
+  ſ: 's',
+};
+const SPECIAL_FOLD = new RegExp(`[${Object.keys(SPECIAL_FOLDS).join('')}]`, 'g');
+const MARKS = /\p{M}/gu;
+
+/** A word as the indexes compare it: without diacritics, lowercase (café, CAFÉ, cafe\u0301 → cafe). */
+export function foldSearchText(text: string): string {
+  return text
+    .normalize('NFD')
+    .replace(MARKS, '')
+    .toLowerCase()
+    .replace(SPECIAL_FOLD, (c) => SPECIAL_FOLDS[c]!)
+    .normalize('NFC');
+}
+
+type Token = { start: number; end: number; fold: string };
+
+function tokenize(text: string): Token[] {
+  return [...text.matchAll(WORD)].map((m) => ({ start: m.index, end: m.index + m[0].length, fold: foldSearchText(m[0]) }));
+}
+
+type Instance = { phrase: number; pos: number; size: number };
+
+/** Where each word term occurs among the tokens, in order of position (FTS5's phrase instances). */
+function phraseInstances(tokens: Token[], terms: SearchTerm[]): Instance[] {
+  const phrases = terms.flatMap((t) => (t.index === 'words' ? [{ words: t.text.split(' ').filter(Boolean).map(foldSearchText), prefix: t.prefix }] : []));
+  const found: Instance[] = [];
+  for (let pos = 0; pos < tokens.length; pos++) {
+    phrases.forEach(({ words, prefix }, phrase) => {
+      if (words.length === 0 || pos + words.length > tokens.length) return;
+      const matches = words.every((word, k) => {
+        const token = tokens[pos + k]!.fold;
+        return prefix && k === words.length - 1 ? token.startsWith(word) : token === word;
+      });
+      if (matches) found.push({ phrase, pos, size: words.length });
+    });
+  }
+  return found;
+}
+
+/**
+ * A snippet of `text` around the word terms' matches, the way FTS5's snippet() makes one (so both
+ * engines show the same): the window of `tokens` words with the most distinct terms in it (a
+ * sentence start preferred), each match wrapped in MARK_START/MARK_END (a phrase as one), "…"
+ * where the window was cut. `clipped` says that `text` is itself an excerpt of a longer text, cut
+ * at its start or end (a word cut in two there is left out).
+ */
+export function wordSnippet(
+  content: string,
+  terms: SearchTerm[],
+  tokens = 12,
+  clipped: { start: boolean; end: boolean } = { start: false, end: false },
+): string {
+  const text = content.replace(/[\u0001\u0002]/g, ' ');
+  let all = tokenize(text);
+  if (clipped.start && all[0]?.start === 0) all = all.slice(1);
+  if (clipped.end && all.at(-1)?.end === text.length) all = all.slice(0, -1);
+  const end = clipped.end ? (all.at(-1)?.end ?? 0) : text.length;
+  const nDoc = all.length;
+  const instances = phraseInstances(all, terms);
+
+  // Sentence starts: the first token, and any after "." or ":" and whitespace.
+  const sentenceStarts: number[] = [];
+  all.forEach((token, i) => {
+    if (i === 0) {
+      if (!clipped.start) sentenceStarts.push(0);
+      return;
+    }
+    let j = token.start - 1;
+    while (j >= 0 && ' \t\n\r'.includes(text[j]!)) j--;
+    if (j !== token.start - 1 && j >= 0 && (text[j] === '.' || text[j] === ':')) sentenceStarts.push(i);
+  });
+
+  const score = (from: number): { score: number; first: number; last: number } => {
+    const seen = new Set<number>();
+    let total = 0;
+    let first = -1;
+    let last = 0;
+    for (const inst of instances) {
+      if (inst.pos < from || inst.pos >= from + tokens) continue;
+      total += seen.has(inst.phrase) ? 1 : 1000;
+      seen.add(inst.phrase);
+      if (first < 0) first = inst.pos;
+      last = inst.pos + inst.size;
+    }
+    return { score: total, first, last };
+  };
+
+  let best = 0;
+  let bestStart = 0;
+  for (const inst of instances) {
+    const s = score(inst.pos);
+    if (s.score > best) {
+      let adjusted = s.first - Math.trunc((tokens - (s.last - s.first)) / 2);
+      if (adjusted + tokens > nDoc) adjusted = nDoc - tokens;
+      best = s.score;
+      bestStart = Math.max(0, adjusted);
+    }
+    if (sentenceStarts.length && nDoc > tokens) {
+      let jj = 0;
+      while (jj < sentenceStarts.length - 1 && sentenceStarts[jj + 1]! <= inst.pos) jj++;
+      const sentence = sentenceStarts[jj]!;
+      if (sentence < inst.pos) {
+        const bonus = score(sentence).score + (sentence === 0 ? 120 : 100);
+        if (bonus > best) {
+          best = bonus;
+          bestStart = sentence;
+        }
+      }
+    }
+  }
+
+  // Coalesced instances: overlapping matches are highlighted as one.
+  let next = 0;
+  const iter = { start: -1, end: -1 };
+  const advance = () => {
+    iter.start = -1;
+    iter.end = -1;
+    while (next < instances.length) {
+      const inst = instances[next]!;
+      const last = inst.pos + inst.size - 1;
+      if (iter.start < 0) {
+        iter.start = inst.pos;
+        iter.end = last;
+      } else if (inst.pos <= iter.end) {
+        iter.end = Math.max(iter.end, last);
+      } else {
+        break;
+      }
+      next++;
+    }
+  };
+  advance();
+  while (iter.start >= 0 && iter.start < bestStart) advance();
+
+  const rangeStart = bestStart;
+  const rangeEnd = bestStart + tokens - 1;
+  const cutStart = rangeStart > 0 || clipped.start;
+  let out = cutStart ? '…' : '';
+  let offset = 0;
+  for (let pos = rangeStart; pos <= Math.min(rangeEnd, nDoc - 1); pos++) {
+    const token = all[pos]!;
+    if (pos === rangeStart && cutStart) offset = token.start;
+    if (pos === iter.start) {
+      out += text.slice(offset, token.start) + MARK_START;
+      offset = token.start;
+    }
+    if (pos === iter.end) {
+      if (iter.start < rangeStart) out += MARK_START;
+      out += text.slice(offset, token.end) + MARK_END;
+      offset = token.end;
+      advance();
+    }
+    if (pos === rangeEnd) {
+      out += text.slice(offset, token.end);
+      offset = token.end;
+      if (pos >= iter.start && pos < iter.end) out += MARK_END;
+    }
+  }
+  // The window reaches the end: the rest of the text (or of the excerpt's last whole word) follows.
+  if (rangeEnd >= nDoc - 1) out += text.slice(offset, Math.max(offset, end));
+  if (rangeEnd < nDoc - 1 || clipped.end) out += '…';
+  return out;
+}
+
+/** Combining marks, which a letter in a text may carry (decomposed accents: cafe\u0301). */
+const PATTERN_MARKS = '[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]*';
+/** Scripts with case and precomposed accented letters, where a letter has variants to match. */
+const VARIANT_RANGES: [number, number][] = [
+  [0x41, 0x5a],
+  [0xc0, 0x24f],
+  [0x370, 0x52f],
+  [0x1e00, 0x1fff],
+  [0x2c60, 0x2c7f],
+  [0xa720, 0xa7ff],
+];
+let letterVariants: Map<string, string[]> | undefined;
+
+/** Every letter (of the scripts above) that folds to `char`, `char` first. */
+function variantsOf(char: string): string[] {
+  if (!letterVariants) {
+    letterVariants = new Map();
+    for (const [from, to] of VARIANT_RANGES) {
+      for (let cp = from; cp <= to; cp++) {
+        const ch = String.fromCodePoint(cp);
+        if (!/\p{L}/u.test(ch)) continue;
+        const folded = foldSearchText(ch);
+        if (folded === ch || [...folded].length !== 1) continue;
+        const list = letterVariants.get(folded) ?? [];
+        list.push(ch);
+        letterVariants.set(folded, list);
+      }
+    }
+  }
+  return [char, ...(letterVariants.get(char) ?? [])];
+}
+
+/** A PostgreSQL (ARE) pattern for a word as folded, in any case and with any accents. */
+function wordPattern(word: string): string {
+  // Only letters and digits reach here (the WORD runs of the query): nothing is regex syntax.
+  return [...foldSearchText(word)]
+    .filter((c) => /[\p{L}\p{N}]/u.test(c))
+    .map((c) => {
+      const variants = variantsOf(c);
+      return (variants.length > 1 ? `[${variants.join('')}]` : c) + PATTERN_MARKS;
+    })
+    .join('');
+}
+
+/** Letters a word may continue with, for the boundaries of a pattern (`[[:alnum:]]` in PostgreSQL). */
+const NOT_AFTER_WORD = '(?<![[:alnum:]])';
+
+/** Characters of a word used to find it in a long text: enough to tell it apart. */
+const LOCATE_CHARS = 32;
+
+/**
+ * A pattern for the start of any word term's first word in a text (the start of the word that
+ * matches it as a prefix, or null when there are no word terms): where a long text is cut for its
+ * snippet. Used with the 'i' flag.
+ */
+export function postgresLocatePattern(terms: SearchTerm[]): string | null {
+  const firsts = [
+    ...new Set(
+      terms.flatMap((t) => {
+        if (t.index !== 'words') return [];
+        const word = t.text.split(' ').find(Boolean);
+        const pattern = word ? wordPattern([...word].slice(0, LOCATE_CHARS).join('')) : '';
+        return pattern ? [pattern] : [];
+      }),
+    ),
+  ];
+  return firsts.length ? `${NOT_AFTER_WORD}(?:${firsts.join('|')})` : null;
+}
+
+/**
+ * A pattern matching a word term of several words in a text the way the word index would: the words
+ * in order, separated by anything but letters and digits, the last one a prefix for a prefix term.
+ * Used with the 'i' flag.
+ */
+export function postgresPhrasePattern(term: SearchTerm & { index: 'words' }): string {
+  const words = term.text.split(' ').filter(Boolean).map(wordPattern);
+  return NOT_AFTER_WORD + words.join('[^[:alnum:]]+') + (term.prefix ? '' : '(?![[:alnum:]])');
+}

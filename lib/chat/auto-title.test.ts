@@ -18,13 +18,13 @@ const model = createOpenAICompatible({
 }).chatModel('qwen-turbo');
 
 let db: DB;
-beforeEach(() => {
-  db = openTestDb();
+beforeEach(async () => {
+  db = await openTestDb();
   seen.length = 0;
 });
 
-function newConversation(id: string, text: string) {
-  beginTurn(db, { conversationId: id, title: text.slice(0, 40), user: { id: `${id}-u`, content: text }, assistantId: `${id}-a`, model: 'm', now: 1 });
+async function newConversation(id: string, text: string) {
+  await beginTurn(db, { conversationId: id, title: text.slice(0, 40), user: { id: `${id}-u`, content: text }, assistantId: `${id}-a`, model: 'm', now: 1 });
 }
 
 describe('cleanTitle', () => {
@@ -49,10 +49,10 @@ describe('cleanTitle', () => {
 
 describe('startTitleJob', () => {
   it('asks once, without streaming, at temperature 0 and at most 24 tokens, and stores the title', async () => {
-    newConversation('c1', 'plan a trip to kyoto in spring please');
+    await newConversation('c1', 'plan a trip to kyoto in spring please');
     const title = await startTitleJob(db, { conversationId: 'c1', model, firstMessage: 'plan a trip to kyoto in spring please', reply: 'Sure.' });
     expect(title).toBe('Plan A Trip To Kyoto In');
-    expect(getConversation(db, 'c1')).toMatchObject({ title: 'Plan A Trip To Kyoto In', titleSource: 'model' });
+    expect(await getConversation(db, 'c1')).toMatchObject({ title: 'Plan A Trip To Kyoto In', titleSource: 'model' });
     expect(seen).toHaveLength(1);
     expect(seen[0]!.stream).toBe(false);
     expect(seen[0]!.params).toMatchObject({ temperature: 0, max_tokens: 24 });
@@ -61,26 +61,26 @@ describe('startTitleJob', () => {
   });
 
   it('never overwrites a title the user gave', async () => {
-    newConversation('c2', 'hello there');
-    updateConversation(db, 'c2', { title: 'Mine', titleSource: 'user' });
+    await newConversation('c2', 'hello there');
+    await updateConversation(db, 'c2', { title: 'Mine', titleSource: 'user' });
     expect(await startTitleJob(db, { conversationId: 'c2', model, firstMessage: 'hello there', reply: 'Hi' })).toBeUndefined();
-    expect(getConversation(db, 'c2')!.title).toBe('Mine');
+    expect((await getConversation(db, 'c2'))!.title).toBe('Mine');
   });
 
   it('keeps the first message as the title when the call fails', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    newConversation('c3', 'fails here [[title-fail]]');
+    await newConversation('c3', 'fails here [[title-fail]]');
     expect(await startTitleJob(db, { conversationId: 'c3', model, firstMessage: 'fails here [[title-fail]]', reply: 'ok' })).toBeUndefined();
-    expect(getConversation(db, 'c3')).toMatchObject({ title: 'fails here [[title-fail]]', titleSource: 'message' });
+    expect(await getConversation(db, 'c3')).toMatchObject({ title: 'fails here [[title-fail]]', titleSource: 'message' });
     expect(warn).toHaveBeenCalled();
     warn.mockRestore();
   });
 
   it('lets a reader wait for the title being written', async () => {
-    newConversation('c4', 'wait for me');
+    await newConversation('c4', 'wait for me');
     const job = startTitleJob(db, { conversationId: 'c4', model, firstMessage: 'wait for me', reply: 'ok' });
     await titleBeingWritten('c4', 5_000);
-    expect(getConversation(db, 'c4')!.title).toBe('Wait For Me');
+    expect((await getConversation(db, 'c4'))!.title).toBe('Wait For Me');
     await job;
     await titleBeingWritten('c4', 5_000); // none under way: at once
   });

@@ -41,8 +41,12 @@ function start(message: string, overrides: Partial<GenerationInput> = {}): Run {
     messages: [{ role: 'user', content: message }],
     firstTokenTimeoutMs: 5_000,
     progressIntervalMs: 50,
-    onProgress: (content) => progress.push(content),
-    onEnd: (outcome) => ends.push(outcome),
+    onProgress: (content) => {
+      progress.push(content);
+    },
+    onEnd: (outcome) => {
+      ends.push(outcome);
+    },
     ...overrides,
   });
   return { generation, conversationId, progress, ends };
@@ -124,6 +128,26 @@ describe('startGeneration: a complete reply', () => {
       if (value.type === 'finish') endsWhenFinishSeen = run.ends.length;
     }
     expect(endsWhenFinishSeen).toBe(1);
+  });
+
+  it('an onEnd that returns a Promise (storing the reply) is awaited before the finish', async () => {
+    let stored = false;
+    const run = start(replyDirective('short'), {
+      onEnd: async () => {
+        await sleep(30);
+        stored = true;
+      },
+    });
+    let storedWhenFinishSeen: boolean | undefined;
+    const reader = run.generation.subscribe().getReader();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (value.type === 'finish') storedWhenFinishSeen = stored;
+    }
+    expect(storedWhenFinishSeen).toBe(true);
+    await run.generation.done;
+    expect(stored).toBe(true);
   });
 
   it('calls onProgress with growing text while a slow reply streams', async () => {

@@ -30,8 +30,8 @@ const fixtureBytes = (name: string) => readFileSync(join(FIXTURES, name));
 const T0 = 1_700_000_000_000;
 
 let db: DB;
-beforeEach(() => {
-  db = openTestDb();
+beforeEach(async () => {
+  db = await openTestDb();
 });
 
 /** Bytes as a stream of chunks of the given size (to cross every boundary: CJK characters, tokens). */
@@ -63,22 +63,22 @@ async function importBytes(target: DB, bytes: Uint8Array | string, name = 'file.
 }
 
 /** A conversation with everything the format carries: two branches, usage, a failure, settings, a pin. */
-function seed(target: DB): void {
-  beginTurn(target, { conversationId: 'conv-a', title: 'Tea and coffee', user: { id: 'u1', content: 'Tea or coffee?' }, assistantId: 'a1', model: 'qwen-turbo', now: T0 });
-  finishReply(target, 'a1', { content: 'Both are fine.', status: 'complete', usage: { promptTokens: 12, completionTokens: 4, cachedTokens: 0 } }, T0 + 50);
-  beginTurn(target, { conversationId: 'conv-a', title: '', user: { id: 'u2', content: 'Which has more caffeine?' }, assistantId: 'a2', model: 'qwen-turbo', now: T0 + 1000 });
-  finishReply(target, 'a2', { content: 'Coffee, usually.', status: 'complete', usage: { promptTokens: 30, completionTokens: 5, cachedTokens: 12 }, contextOmitted: 2 }, T0 + 1100);
+async function seed(target: DB): Promise<void> {
+  await beginTurn(target, { conversationId: 'conv-a', title: 'Tea and coffee', user: { id: 'u1', content: 'Tea or coffee?' }, assistantId: 'a1', model: 'qwen-turbo', now: T0 });
+  await finishReply(target, 'a1', { content: 'Both are fine.', status: 'complete', usage: { promptTokens: 12, completionTokens: 4, cachedTokens: 0 } }, T0 + 50);
+  await beginTurn(target, { conversationId: 'conv-a', title: '', user: { id: 'u2', content: 'Which has more caffeine?' }, assistantId: 'a2', model: 'qwen-turbo', now: T0 + 1000 });
+  await finishReply(target, 'a2', { content: 'Coffee, usually.', status: 'complete', usage: { promptTokens: 30, completionTokens: 5, cachedTokens: 12 }, contextOmitted: 2 }, T0 + 1100);
   // A regenerated reply (a sibling of a2) that failed, then an edited question (a sibling of u2).
-  beginTurn(target, { conversationId: 'conv-a', title: '', user: null, regenerateFrom: 'u2', assistantId: 'a2b', model: 'qwen-plus', now: T0 + 2000 });
-  finishReply(target, 'a2b', { content: 'Cof', status: 'error', error: 'The connection to the model was lost.' }, T0 + 2100);
-  beginTurn(target, { conversationId: 'conv-a', title: '', user: { id: 'u2e', content: 'Which is healthier?', parentId: 'a1' }, assistantId: 'a3', model: 'qwen-turbo', now: T0 + 3000 });
-  finishReply(target, 'a3', { content: 'Neither is bad in moderation.', status: 'stopped' }, T0 + 3100);
+  await beginTurn(target, { conversationId: 'conv-a', title: '', user: null, regenerateFrom: 'u2', assistantId: 'a2b', model: 'qwen-plus', now: T0 + 2000 });
+  await finishReply(target, 'a2b', { content: 'Cof', status: 'error', error: 'The connection to the model was lost.' }, T0 + 2100);
+  await beginTurn(target, { conversationId: 'conv-a', title: '', user: { id: 'u2e', content: 'Which is healthier?', parentId: 'a1' }, assistantId: 'a3', model: 'qwen-turbo', now: T0 + 3000 });
+  await finishReply(target, 'a3', { content: 'Neither is bad in moderation.', status: 'stopped' }, T0 + 3100);
   // Back to the first branch.
-  selectBranch(target, 'conv-a', 'a2');
-  updateConversation(target, 'conv-a', { pinnedAt: T0 + 5000, settings: { temperature: 0.3, systemPrompt: 'Be brief.' } });
+  await selectBranch(target, 'conv-a', 'a2');
+  await updateConversation(target, 'conv-a', { pinnedAt: T0 + 5000, settings: { temperature: 0.3, systemPrompt: 'Be brief.' } });
 
-  beginTurn(target, { conversationId: 'conv-b', title: '长城', user: { id: 'b1', content: '你好，长城有多长？' }, assistantId: 'b2', model: 'qwen-turbo', now: T0 + 10_000 });
-  finishReply(target, 'b2', { content: '两万多公里。🧱', status: 'complete' }, T0 + 10_100);
+  await beginTurn(target, { conversationId: 'conv-b', title: '长城', user: { id: 'b1', content: '你好，长城有多长？' }, assistantId: 'b2', model: 'qwen-turbo', now: T0 + 10_000 });
+  await finishReply(target, 'b2', { content: '两万多公里。🧱', status: 'complete' }, T0 + 10_100);
 }
 
 /** A file as an upload stores it: the id is the hash of its bytes, tokens the estimate of its text. */
@@ -92,10 +92,10 @@ const NOTES = newFile('notes: 长城 🧱', { kind: 'text', mediaType: 'text/pla
  * Conversations with attachments: "Files" has the same PDF on two messages (under two names)
  * and two files on one message; "More files" shares NOTES with it.
  */
-function seedAttachments(target: DB): void {
-  storeFile(target, REPORT, T0);
-  storeFile(target, NOTES, T0);
-  beginTurn(target, {
+async function seedAttachments(target: DB): Promise<void> {
+  await storeFile(target, REPORT, T0);
+  await storeFile(target, NOTES, T0);
+  await beginTurn(target, {
     conversationId: 'conv-f',
     title: 'Files',
     user: { id: 'f1', content: 'Summarise these.', attachments: [{ fileId: REPORT.id, name: 'report.pdf' }, { fileId: NOTES.id, name: 'notes.txt' }] },
@@ -103,8 +103,8 @@ function seedAttachments(target: DB): void {
     model: 'qwen-turbo',
     now: T0 + 20_000,
   });
-  finishReply(target, 'f2', { content: 'Revenue grew; the notes mention the Great Wall.', status: 'complete' }, T0 + 20_100);
-  beginTurn(target, {
+  await finishReply(target, 'f2', { content: 'Revenue grew; the notes mention the Great Wall.', status: 'complete' }, T0 + 20_100);
+  await beginTurn(target, {
     conversationId: 'conv-f',
     title: '',
     user: { id: 'f3', content: '', attachments: [{ fileId: REPORT.id, name: 'report (copy).pdf' }] },
@@ -112,8 +112,8 @@ function seedAttachments(target: DB): void {
     model: 'qwen-turbo',
     now: T0 + 21_000,
   });
-  finishReply(target, 'f4', { content: 'The same report again.', status: 'complete' }, T0 + 21_100);
-  beginTurn(target, {
+  await finishReply(target, 'f4', { content: 'The same report again.', status: 'complete' }, T0 + 21_100);
+  await beginTurn(target, {
     conversationId: 'conv-g',
     title: 'More files',
     user: { id: 'g1', content: 'And these?', attachments: [{ fileId: NOTES.id, name: 'my_notes.txt' }] },
@@ -121,15 +121,15 @@ function seedAttachments(target: DB): void {
     model: 'qwen-turbo',
     now: T0 + 30_000,
   });
-  finishReply(target, 'g2', { content: 'Notes.', status: 'complete' }, T0 + 30_100);
+  await finishReply(target, 'g2', { content: 'Notes.', status: 'complete' }, T0 + 30_100);
 }
 
 const exportedFile = ({ id, kind, mediaType, sizeBytes, tokens, pages, text }: NewFile) => ({ id, kind, mediaType, sizeBytes, tokens, pages: pages ?? null, text });
 
 describe('export', () => {
-  it('a conversation: every message of every branch, parents first, with all fields', () => {
-    seed(db);
-    const c = exportConversation(db, 'conv-a')!;
+  it('a conversation: every message of every branch, parents first, with all fields', async () => {
+    await seed(db);
+    const c = (await exportConversation(db, 'conv-a'))!;
     expect(c).toMatchObject({
       id: 'conv-a',
       title: 'Tea and coffee',
@@ -140,7 +140,7 @@ describe('export', () => {
       sourceId: null,
     });
     expect(c.messages.map((m) => m.id)).toEqual(['u1', 'a1', 'u2', 'a2', 'a2b', 'u2e', 'a3']);
-    expect(c.currentLeafId).toBe(getConversation(db, 'conv-a')!.currentLeafId);
+    expect(c.currentLeafId).toBe((await getConversation(db, 'conv-a'))!.currentLeafId);
     expect(c.messages.find((m) => m.id === 'a2')).toEqual({
       id: 'a2',
       parentId: 'u2',
@@ -157,17 +157,17 @@ describe('export', () => {
       updatedAt: T0 + 1100,
     });
     expect(c.messages.find((m) => m.id === 'a2b')).toMatchObject({ status: 'error', error: 'The connection to the model was lost.', model: 'qwen-plus' });
-    expect(exportConversation(db, 'nope')).toBeUndefined();
+    expect(await exportConversation(db, 'nope')).toBeUndefined();
   });
 
   it('everything, streamed: a valid file with the header first and each conversation once', async () => {
-    seed(db);
+    await seed(db);
     const body = await text(exportAllStream(db, T0));
     expect(body.startsWith(`{"format":"qwen-chat","version":1,"exportedAt":${T0},"conversations":[`)).toBe(true);
     const file = JSON.parse(body) as ExportFile;
     expect(file.format).toBe(EXPORT_FORMAT);
     expect(file.conversations.map((c) => c.id)).toEqual(['conv-a', 'conv-b']);
-    expect(file.conversations[0]).toEqual(exportConversation(db, 'conv-a'));
+    expect(file.conversations[0]).toEqual(await exportConversation(db, 'conv-a'));
   });
 
   it('an empty database exports an empty list', async () => {
@@ -176,7 +176,7 @@ describe('export', () => {
 
   it('streams page by page: 250 conversations, pulled one at a time', async () => {
     for (let i = 0; i < 250; i++) {
-      db.insert(conversationsTable).values({ id: `c${String(i).padStart(3, '0')}`, title: `Chat ${i}`, createdAt: T0 + (i % 7), updatedAt: T0 }).run();
+      await db.insert(conversationsTable).values({ id: `c${String(i).padStart(3, '0')}`, title: `Chat ${i}`, createdAt: T0 + (i % 7), updatedAt: T0 });
     }
     const stream = exportAllStream(db, T0);
     const reader = stream.getReader();
@@ -193,9 +193,9 @@ describe('export', () => {
     expect(new Set(ids).size).toBe(250);
   });
 
-  it('Markdown: the title, then the active branch under role headings', () => {
-    seed(db);
-    const md = conversationMarkdown(exportConversation(db, 'conv-a')!);
+  it('Markdown: the title, then the active branch under role headings', async () => {
+    await seed(db);
+    const md = conversationMarkdown((await exportConversation(db, 'conv-a'))!);
     expect(md).toBe(
       [
         '# Tea and coffee',
@@ -240,39 +240,39 @@ describe('export', () => {
 
 describe('round trip of our format', () => {
   it('export → import into a fresh database → export: identical, ids, branches, usage, times and attachments included', async () => {
-    seed(db);
-    seedAttachments(db);
+    await seed(db);
+    await seedAttachments(db);
     const first = await text(exportAllStream(db, T0));
-    const fresh = openTestDb();
+    const fresh = await openTestDb();
     const report = await importBytes(fresh, first, 'export.json', 7); // tiny chunks: every boundary
     expect(report).toMatchObject({ imported: 4, skipped: 0, errors: [] });
     const second = await text(exportAllStream(fresh, T0));
     expect(second).toBe(first);
     // And the app sees the same chat.
-    const leaf = getConversation(fresh, 'conv-a')!.currentLeafId;
-    expect(getActivePath(fresh, leaf).map((m) => m.id)).toEqual(['u1', 'a1', 'u2', 'a2']);
+    const leaf = (await getConversation(fresh, 'conv-a'))!.currentLeafId;
+    expect((await getActivePath(fresh, leaf)).map((m) => m.id)).toEqual(['u1', 'a1', 'u2', 'a2']);
     // Each file once, though it is in two conversations and on two messages of one.
-    expect(fresh.select().from(filesTable).all().map(({ createdAt: _, ...f }) => f)).toEqual(
+    expect((await fresh.select().from(filesTable)).map(({ createdAt: _, ...f }) => f)).toEqual(
       expect.arrayContaining([expect.objectContaining(exportedFile(REPORT)), expect.objectContaining(exportedFile(NOTES))]),
     );
-    expect(fresh.select().from(filesTable).all()).toHaveLength(2);
-    expect(fresh.select().from(messageFilesTable).all()).toHaveLength(4);
-    expect(getConversationAttachments(fresh, 'conv-f').get('f1')!.map((a) => [a.name, a.id, a.tokens])).toEqual([
+    expect((await fresh.select().from(filesTable))).toHaveLength(2);
+    expect((await fresh.select().from(messageFilesTable))).toHaveLength(4);
+    expect((await getConversationAttachments(fresh, 'conv-f')).get('f1')!.map((a) => [a.name, a.id, a.tokens])).toEqual([
       ['report.pdf', REPORT.id, REPORT.tokens],
       ['notes.txt', NOTES.id, NOTES.tokens],
     ]);
   });
 
   it('a single-conversation JSON export imports too', async () => {
-    seed(db);
-    const file = exportConversationJson(exportConversation(db, 'conv-b')!, T0);
-    const fresh = openTestDb();
+    await seed(db);
+    const file = exportConversationJson((await exportConversation(db, 'conv-b'))!, T0);
+    const fresh = await openTestDb();
     expect(await importBytes(fresh, file)).toMatchObject({ imported: 1, skipped: 0 });
-    expect(exportConversation(fresh, 'conv-b')).toEqual(exportConversation(db, 'conv-b'));
+    expect(await exportConversation(fresh, 'conv-b')).toEqual(await exportConversation(db, 'conv-b'));
   });
 
   it('re-importing skips what is there and changes nothing stored', async () => {
-    seed(db);
+    await seed(db);
     const file = JSON.parse(await text(exportAllStream(db, T0))) as ExportFile;
     const before = await text(exportAllStream(db, T0));
     // Same ids, different content: still skipped, never overwritten.
@@ -284,7 +284,7 @@ describe('round trip of our format', () => {
   });
 
   it('a message id that another conversation already uses → that conversation is an error, the others import', async () => {
-    seed(db);
+    await seed(db);
     const file = JSON.parse(await text(exportAllStream(db, T0))) as ExportFile;
     file.conversations[0]!.id = 'conv-a-copy';
     file.conversations[1]!.id = 'conv-b-copy';
@@ -297,16 +297,16 @@ describe('round trip of our format', () => {
     const report = await importBytes(db, JSON.stringify(file));
     expect(report.imported).toBe(1);
     expect(report.errors).toEqual([{ conversation: 'Tea and coffee', reason: 'a message id in it is already used by another conversation', file: 'file.json' }]);
-    expect(getConversation(db, 'conv-a-copy')).toBeUndefined(); // rolled back whole
-    expect(getConversation(db, 'conv-b-copy')).toBeDefined();
+    expect(await getConversation(db, 'conv-a-copy')).toBeUndefined(); // rolled back whole
+    expect(await getConversation(db, 'conv-b-copy')).toBeDefined();
   });
 
   it('a reply still streaming at export time imports as interrupted', async () => {
-    beginTurn(db, { conversationId: 'live', title: 'Live', user: { id: 'l1', content: 'hi' }, assistantId: 'l2', model: 'm', now: T0 });
+    await beginTurn(db, { conversationId: 'live', title: 'Live', user: { id: 'l1', content: 'hi' }, assistantId: 'l2', model: 'm', now: T0 });
     const file = await text(exportAllStream(db, T0));
-    const fresh = openTestDb();
+    const fresh = await openTestDb();
     await importBytes(fresh, file);
-    expect(exportConversation(fresh, 'live')!.messages[1]).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/still being written/) });
+    expect((await exportConversation(fresh, 'live'))!.messages[1]).toMatchObject({ status: 'interrupted', error: expect.stringMatching(/still being written/) });
   });
 
   it('invalid conversations are reported one by one; the valid ones import', async () => {
@@ -332,14 +332,14 @@ describe('round trip of our format', () => {
       ['Twice', 'messages'],
     ]);
     // Omitted optional fields take their defaults.
-    expect(exportConversation(db, 'ok')!.messages[0]).toMatchObject({ status: 'complete', model: null, updatedAt: T0 });
+    expect((await exportConversation(db, 'ok'))!.messages[0]).toMatchObject({ status: 'complete', model: null, updatedAt: T0 });
   });
 });
 
 describe('attachments in the export', () => {
-  it('a conversation lists each file it uses once, in the order first used; each message its attachments in order', () => {
-    seedAttachments(db);
-    const c = exportConversation(db, 'conv-f')!;
+  it('a conversation lists each file it uses once, in the order first used; each message its attachments in order', async () => {
+    await seedAttachments(db);
+    const c = (await exportConversation(db, 'conv-f'))!;
     expect(c.files).toEqual([exportedFile(REPORT), exportedFile(NOTES)]);
     expect(c.messages.map((m) => [m.id, m.attachments])).toEqual([
       ['f1', [{ fileId: REPORT.id, name: 'report.pdf' }, { fileId: NOTES.id, name: 'notes.txt' }]],
@@ -347,16 +347,16 @@ describe('attachments in the export', () => {
       ['f3', [{ fileId: REPORT.id, name: 'report (copy).pdf' }]],
       ['f4', undefined],
     ]);
-    expect(exportConversation(db, 'conv-g')!.files).toEqual([exportedFile(NOTES)]);
+    expect((await exportConversation(db, 'conv-g'))!.files).toEqual([exportedFile(NOTES)]);
     // No attachments: the fields are not there at all, as before attachments existed.
-    seed(db);
-    const json = exportConversationJson(exportConversation(db, 'conv-a')!, T0);
+    await seed(db);
+    const json = exportConversationJson((await exportConversation(db, 'conv-a'))!, T0);
     expect(json).not.toMatch(/"files"|"attachments"/);
   });
 
-  it('Markdown names the attachments under the user message heading, with their tokens, not their text', () => {
-    seedAttachments(db);
-    const md = conversationMarkdown(exportConversation(db, 'conv-f')!);
+  it('Markdown names the attachments under the user message heading, with their tokens, not their text', async () => {
+    await seedAttachments(db);
+    const md = conversationMarkdown((await exportConversation(db, 'conv-f'))!);
     expect(md).toContain(
       [
         '## User',
@@ -372,10 +372,10 @@ describe('attachments in the export', () => {
     expect(md).toContain(`## User\n\nAttached: report (copy).pdf (${REPORT.tokens} tokens)\n\n## Assistant`);
     expect(md).not.toContain('Revenue grew.');
     expect(md).not.toContain('长城');
-    expect(conversationMarkdown(exportConversation(db, 'conv-g')!)).toContain('Attached: my_notes.txt (');
+    expect(conversationMarkdown((await exportConversation(db, 'conv-g'))!)).toContain('Attached: my_notes.txt (');
     const odd = conversationMarkdown({
-      ...exportConversation(db, 'conv-g')!,
-      messages: exportConversation(db, 'conv-g')!.messages.map((m) => (m.attachments ? { ...m, attachments: [{ fileId: NOTES.id, name: '*bold* [x](y) _a_.txt' }] } : m)),
+      ...(await exportConversation(db, 'conv-g'))!,
+      messages: (await exportConversation(db, 'conv-g'))!.messages.map((m) => (m.attachments ? { ...m, attachments: [{ fileId: NOTES.id, name: '*bold* [x](y) _a_.txt' }] } : m)),
     });
     expect(odd).toContain('Attached: \\*bold\\* \\[x\\](y) \\_a\\_.txt (');
   });
@@ -387,60 +387,60 @@ describe('attachments in the import', () => {
   }
 
   it('tokens are recomputed from the text, not taken from the file; ids are lower-cased; names cleaned', async () => {
-    seedAttachments(db);
+    await seedAttachments(db);
     const file = await exported(db);
     const f = file.conversations.find((c) => c.id === 'conv-f')!;
     f.files![0]!.tokens = 999_999;
     f.files![1]!.id = NOTES.id.toUpperCase();
     f.messages[0]!.attachments![1]!.fileId = NOTES.id.toUpperCase();
     f.messages[0]!.attachments![1]!.name = 'dir/\u202enotes\n.txt';
-    const fresh = openTestDb();
+    const fresh = await openTestDb();
     expect(await importBytes(fresh, JSON.stringify(file))).toMatchObject({ imported: 2, errors: [] });
-    expect(fresh.select().from(filesTable).all().map((r) => [r.id, r.tokens])).toEqual(
+    expect((await fresh.select().from(filesTable)).map((r) => [r.id, r.tokens])).toEqual(
       expect.arrayContaining([
         [REPORT.id, estimateTokens(REPORT.text)],
         [NOTES.id, estimateTokens(NOTES.text)],
       ]),
     );
-    expect(getConversationAttachments(fresh, 'conv-f').get('f1')!.map((a) => [a.id, a.name])).toEqual([
+    expect((await getConversationAttachments(fresh, 'conv-f')).get('f1')!.map((a) => [a.id, a.name])).toEqual([
       [REPORT.id, 'report.pdf'],
       [NOTES.id, 'notes .txt'],
     ]);
   });
 
   it('an attachment whose file is not in `files` → that conversation is an error and nothing of it is stored; the others import', async () => {
-    seed(db);
-    seedAttachments(db);
+    await seed(db);
+    await seedAttachments(db);
     const file = await exported(db);
     const f = file.conversations.find((c) => c.id === 'conv-f')!;
     f.files = f.files!.filter((x) => x.id !== NOTES.id);
-    const fresh = openTestDb();
+    const fresh = await openTestDb();
     const report = await importBytes(fresh, JSON.stringify(file));
     expect(report.imported).toBe(3);
     expect(report.errors).toEqual([
       { conversation: 'Files', reason: expect.stringMatching(/^messages: message f1 has an attachment \(notes\.txt\) whose file \([0-9a-f]{64}\) is not in/), file: 'file.json' },
     ]);
-    expect(getConversation(fresh, 'conv-f')).toBeUndefined();
-    expect(getConversation(fresh, 'conv-g')).toBeDefined();
+    expect(await getConversation(fresh, 'conv-f')).toBeUndefined();
+    expect(await getConversation(fresh, 'conv-g')).toBeDefined();
     // REPORT was only in the refused conversation; NOTES came with conv-g.
-    expect(fresh.select({ id: filesTable.id }).from(filesTable).all()).toEqual([{ id: NOTES.id }]);
+    expect((await fresh.select({ id: filesTable.id }).from(filesTable))).toEqual([{ id: NOTES.id }]);
   });
 
   it('files in a conversation that cannot be stored are rolled back with it', async () => {
-    seedAttachments(db);
+    await seedAttachments(db);
     const file = await exported(db);
-    const fresh = openTestDb();
+    const fresh = await openTestDb();
     // A message id of conv-f is already used here by another conversation.
-    beginTurn(fresh, { conversationId: 'other', title: 'Other', user: { id: 'f3', content: 'taken' }, assistantId: 'o2', model: 'm', now: T0 });
+    await beginTurn(fresh, { conversationId: 'other', title: 'Other', user: { id: 'f3', content: 'taken' }, assistantId: 'o2', model: 'm', now: T0 });
     const report = await importBytes(fresh, JSON.stringify(file));
     expect(report.imported).toBe(1);
     expect(report.errors).toEqual([{ conversation: 'Files', reason: 'a message id in it is already used by another conversation', file: 'file.json' }]);
-    expect(fresh.select({ id: filesTable.id }).from(filesTable).all()).toEqual([{ id: NOTES.id }]);
-    expect(fresh.select().from(messageFilesTable).all()).toHaveLength(1);
+    expect((await fresh.select({ id: filesTable.id }).from(filesTable))).toEqual([{ id: NOTES.id }]);
+    expect((await fresh.select().from(messageFilesTable))).toHaveLength(1);
   });
 
   it('bad files are errors: an id that is not 64 hex digits, an unknown kind, the same file twice', async () => {
-    seedAttachments(db);
+    await seedAttachments(db);
     const base = (await exported(db)).conversations.find((c) => c.id === 'conv-g')!;
     const notes = base.files![0]!;
     /** conv-g under another id (so its message ids are new too), with these files and attachments. */
@@ -469,7 +469,7 @@ describe('attachments in the import', () => {
         variant('fine', [notes, { ...exportedFile(REPORT) }]), // REPORT is attached to nothing here: not stored
       ],
     };
-    const fresh = openTestDb();
+    const fresh = await openTestDb();
     const report = await importBytes(fresh, JSON.stringify(file));
     expect(report.errors.map((e) => [e.conversation, e.reason])).toEqual([
       ['short', expect.stringMatching(/^files\.0\.id: must be 64 hexadecimal characters/)],
@@ -477,8 +477,8 @@ describe('attachments in the import', () => {
       ['twice', expect.stringMatching(/^files: file [0-9a-f]{64} appears twice/)],
     ]);
     expect(report.imported).toBe(1);
-    expect(fresh.select({ id: filesTable.id }).from(filesTable).all()).toEqual([{ id: NOTES.id }]);
-    expect(exportConversation(fresh, 'fine')!.files).toEqual([exportedFile(NOTES)]);
+    expect((await fresh.select({ id: filesTable.id }).from(filesTable))).toEqual([{ id: NOTES.id }]);
+    expect((await exportConversation(fresh, 'fine'))!.files).toEqual([exportedFile(NOTES)]);
   });
 
   it('a version 1 export made before attachments existed imports, and exports back byte for byte', async () => {
@@ -502,8 +502,8 @@ describe('attachments in the import', () => {
       }) +
       '\n]}\n';
     expect(await importBytes(db, old)).toMatchObject({ imported: 1, skipped: 0, errors: [] });
-    expect(db.select().from(filesTable).all()).toEqual([]);
-    expect(exportConversationJson(exportConversation(db, 'old-chat')!, T0)).toBe(old);
+    expect((await db.select().from(filesTable))).toEqual([]);
+    expect(exportConversationJson((await exportConversation(db, 'old-chat'))!, T0)).toBe(old);
   });
 });
 
@@ -520,7 +520,7 @@ describe('ChatGPT import', () => {
     const report = await importBytes(db, bytes, 'conversations.json', 1000);
     expect(report).toMatchObject({ imported: 4, skipped: 0, errors: [], files: [{ name: 'conversations.json', format: 'chatgpt', conversations: 4 }] });
     expect(report.skippedMessages).toEqual({ emptyNode: 4, hidden: 4, tool: 3, nonText: 2, empty: 0, attachments: 2 });
-    const rows = db.select().from(conversationsTable).all();
+    const rows = (await db.select().from(conversationsTable));
     expect(rows.map((r) => [r.title, r.source])).toEqual(
       expect.arrayContaining([
         ['Linear chat about tea', 'chatgpt'],
@@ -528,18 +528,18 @@ describe('ChatGPT import', () => {
       ]),
     );
     const branches = rows.find((r) => r.sourceId === '67b00000-0000-4000-8000-00000000b0b0')!;
-    expect(getActivePath(db, branches.currentLeafId).map((m) => m.content).at(-1)).toContain('(first version)');
-    expect(db.select().from(messagesTable).all()).toHaveLength(4 + 7 + 5 + 4);
+    expect((await getActivePath(db, branches.currentLeafId)).map((m) => m.content).at(-1)).toContain('(first version)');
+    expect((await db.select().from(messagesTable))).toHaveLength(4 + 7 + 5 + 4);
 
     const again = await importBytes(db, bytes, 'conversations.json');
     expect(again).toMatchObject({ imported: 0, skipped: 4, errors: [] });
     expect(again.skippedMessages).toEqual({ emptyNode: 0, hidden: 0, tool: 0, nonText: 0, empty: 0, attachments: 0 });
-    expect(db.select().from(conversationsTable).all()).toHaveLength(4);
+    expect((await db.select().from(conversationsTable))).toHaveLength(4);
   });
 
   it('a CJK export read one byte at a time imports the same text', async () => {
     await importBytes(db, fixtureBytes('chatgpt-cjk.json'), 'cjk.json', 1);
-    const contents = db.select().from(messagesTable).all().map((m) => m.content);
+    const contents = (await db.select().from(messagesTable)).map((m) => m.content);
     expect(contents).toContain('长城是中国古代的军事防御工程，总长度超过两万公里。🧱');
   });
 
@@ -588,7 +588,7 @@ describe('ChatGPT import', () => {
       { conversation: 'A node without an author', reason: expect.stringMatching(/^mapping\.u\.message: author/), file: 'conversations.json' },
       { conversation: '#5', reason: expect.stringMatching(/expected an object/), file: 'conversations.json' },
     ]);
-    expect(db.select().from(conversationsTable).all().map((r) => r.title).sort()).toEqual(['Survivor one', 'Survivor two']);
+    expect((await db.select().from(conversationsTable)).map((r) => r.title).sort()).toEqual(['Survivor one', 'Survivor two']);
   });
 
   it.each([
@@ -603,7 +603,7 @@ describe('ChatGPT import', () => {
   ])('%s → FileShapeError, nothing imported', async (_name, bytes, message) => {
     await expect(importBytes(db, bytes)).rejects.toThrow(FileShapeError);
     await expect(importBytes(db, bytes)).rejects.toThrow(message);
-    expect(db.select().from(conversationsTable).all()).toEqual([]);
+    expect((await db.select().from(conversationsTable))).toEqual([]);
   });
 
   it('a file cut off part-way keeps what came before and reports the rest', async () => {
