@@ -104,7 +104,8 @@ async function endPool(pool: pg.Pool): Promise<void> {
     });
   });
   await pool.end();
-  await gone;
+  // A connection checked out and never given back would keep this waiting: not more than 5 s.
+  await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 }
 
 const holder = globalThis as unknown as { __chatDb?: { target: string; db: Promise<DB> } };
