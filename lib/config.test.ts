@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, databasePathFromUrl, parseConfig } from './config';
+import { ConfigError, databasePathFromUrl, describeDatabase, parseConfig } from './config';
 
 function configError(env: Record<string, string | undefined>): ConfigError {
   try {
@@ -66,13 +66,29 @@ describe('parseConfig', () => {
     ['AIMLAPI_BASE_URL', 'notaurl'],
     ['AIMLAPI_BASE_URL', 'ftp://example.com/v1'],
     ['UPSTREAM_TIMEOUT_MS', '5'],
-    ['DATABASE_URL', 'postgres://db/chat'],
+    ['DATABASE_URL', 'mysql://db/chat'],
   ])('rejects %s=%s with a one-line message naming the variable', (name, value) => {
     const error = configError({ [name]: value });
     expect(error.name).toBe('ConfigError');
     expect(error.message).toContain(name);
     expect(error.message).toContain(value);
     expect(error.message).not.toContain('\n');
+  });
+
+  it('takes a postgres:// (or postgresql://) DATABASE_URL as PostgreSQL, anything else as a SQLite file', () => {
+    for (const url of ['postgres://chat:pw@db:5432/chat', 'postgresql://db/chat']) {
+      const cfg = parseConfig({ DATABASE_URL: url });
+      expect(cfg.databaseDialect).toBe('postgres');
+      expect(cfg.databasePath).toBe(url);
+    }
+    expect(parseConfig({ DATABASE_URL: 'file:/tmp/x.db' })).toMatchObject({ databaseDialect: 'sqlite', databasePath: '/tmp/x.db' });
+    expect(parseConfig({})).toMatchObject({ databaseDialect: 'sqlite', databasePath: 'data/chat.db' });
+  });
+
+  it('logs where the data is without a PostgreSQL password', () => {
+    expect(describeDatabase('postgres://chat:s3cret@db:5432/chat')).toBe('postgres://chat:***@db:5432/chat');
+    expect(describeDatabase('postgres://db/chat')).toBe('postgres://db/chat');
+    expect(describeDatabase('data/chat.db')).toBe('data/chat.db');
   });
 
   it('does not print the API key when another variable is wrong', () => {

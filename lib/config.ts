@@ -118,6 +118,11 @@ export function isLoopbackHost(host: string): boolean {
   return h === 'localhost' || h === '::1' || /^127(\.\d{1,3}){3}$/.test(h);
 }
 
+/** Where the data is, for the log: a postgres:// URL without its password. */
+export function describeDatabase(target: string): string {
+  return target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+}
+
 export function databasePathFromUrl(url: string): string {
   if (databaseDialect(url) === 'postgres') return url;
   const path = url.startsWith('file:') ? url.slice('file:'.length) : url;

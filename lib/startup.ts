@@ -1,12 +1,7 @@
 import 'server-only';
-import { ConfigError, getConfig } from '@/lib/config';
+import { ConfigError, describeDatabase, getConfig } from '@/lib/config';
 import { appDb } from '@/lib/server';
 import { installGracefulShutdown } from '@/lib/shutdown';
-
-/** Where the data is, for the log: a postgres:// URL without its password. */
-function describeDatabase(target: string): string {
-  return target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
-}
 
 export async function startServer(): Promise<void> {
   try {
