@@ -22,7 +22,7 @@ export async function getActivePath(db: Db, leafId: string | null, maxLength = 1
   if (!leafId) return [];
   const found = await run(db, () =>
     rows<Record<string, unknown>>(sql`${pathCte(leafId, maxLength)}
-    SELECT m.* FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`),
+    SELECT ${MESSAGE_COLUMNS} FROM path JOIN messages m ON m.id = path.id ORDER BY path.depth DESC`),
   );
   return found.map(fromSqlRow);
 }
@@ -63,6 +63,13 @@ export async function getActivePathPage(
   const found = await getActivePath(db, leafId, limit + 1);
   return found.length > limit ? { messages: found.slice(1), hasOlder: true } : { messages: found, hasOlder: false };
 }
+
+/** The columns of MessageRow, by name: on PostgreSQL `m.*` would also bring the search vector. */
+const MESSAGE_COLUMNS = sql.raw(
+  ['id', 'conversation_id', 'parent_id', 'role', 'content', 'status', 'error', 'model', 'prompt_tokens', 'completion_tokens', 'cached_tokens', 'context_omitted', 'created_at', 'updated_at']
+    .map((c) => `m.${c}`)
+    .join(', '),
+);
 
 function fromSqlRow(r: Record<string, unknown>): MessageRow {
   return {
