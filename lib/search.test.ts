@@ -1,3 +1,4 @@
+import Database from 'better-sqlite3';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseWith } from '@/lib/api/request';
@@ -6,14 +7,21 @@ import {
   MARK_END,
   MARK_START,
   MAX_TERMS,
+  foldSearchText,
   likeContains,
   mergeRanked,
   parseSearchTerms,
   planSearch,
+  postgresLocatePattern,
+  postgresPhrasePattern,
+  postgresTsQuery,
   searchQuerySchema,
   segmentsText,
   snippetSegments,
   substringSnippet,
+  trigramSnippet,
+  wordSnippet,
+  type SearchTerm,
 } from './search';
 
 const S = MARK_START;
@@ -233,6 +241,181 @@ describe('mergeRanked', () => {
   });
 });
 
+describe('postgresTsQuery', () => {
+  const terms = (q: string) => planSearch(q)!.terms;
+
+  it('each word a quoted prefix operand, all required', () => {
+    expect(postgresTsQuery(terms('hello World'))).toBe("'hello':* & 'World':*");
+  });
+
+  it('a phrase is <->, prefix on its last word only; an exact phrase has no prefix', () => {
+    expect(postgresTsQuery(terms('node.js "quick brown"'))).toBe("('node' <-> 'js':*) & ('quick' <-> 'brown')");
+    expect(postgresTsQuery(terms('node.js "quick brown"'), { phrases: false })).toBe("('node' & 'js':*) & ('quick' & 'brown')");
+  });
+
+  it('leaves folding to the configuration, and substrings to the other indexes', () => {
+    expect(postgresTsQuery(terms('CAFÉ 咖啡馆 咖啡'))).toBe("'CAFÉ':*");
+    expect(postgresTsQuery(terms('咖啡馆 咖啡'))).toBeNull();
+  });
+
+  it('operators typed by a user are only ever words', () => {
+    expect(postgresTsQuery(terms('a & b | !c <-> d:* (e)'))).toBe("'a':* & 'b':* & 'c':* & 'd':* & 'e':*");
+    expect(postgresTsQuery(terms('"unbalanced (quote* OR'))).toBe("'unbalanced':* & 'quote':* & 'OR':*");
+  });
+
+  it('quotes and backslashes inside an operand are escaped (the parser never leaves them, but still)', () => {
+    const odd: SearchTerm[] = [{ index: 'words', text: "it's a\\b", prefix: true }];
+    expect(postgresTsQuery(odd)).toBe("('it''s' <-> 'a\\\\b':*)");
+  });
+});
+
+describe('foldSearchText', () => {
+  it('drops diacritics and case, composed or not, and the letters unaccent spells out', () => {
+    for (const w of ['café', 'CAFÉ', 'cafe\u0301', 'Cafe']) expect(foldSearchText(w)).toBe('cafe');
+    expect(foldSearchText('Straße Øre Łódź Æon')).toBe('strasse ore lodz aeon');
+    expect(foldSearchText('Привет Ἀθῆναι')).toBe('привет αθηναι');
+  });
+});
+
+describe('wordSnippet (FTS5 snippet() in JavaScript, for PostgreSQL)', () => {
+  const snip = (content: string, q: string, clipped?: { start: boolean; end: boolean }) =>
+    wordSnippet(content, planSearch(q)!.terms, 12, clipped).replaceAll(S, '[').replaceAll(E, ']');
+
+  it('a short text is whole, the prefix match marked', () => {
+    expect(snip('Hello there, general Kenobi.', 'hel')).toBe('[Hello] there, general Kenobi.');
+    expect(snip('Meet me at the café at noon', 'CAFE')).toBe('Meet me at the [café] at noon');
+    expect(snip('cafe\u0301 au lait', 'café')).toBe('[cafe\u0301] au lait');
+  });
+
+  it('a long text: 12 words around the match, … where cut', () => {
+    const words = Array.from({ length: 60 }, (_, i) => `w${i}`);
+    words[30] = 'needle';
+    expect(snip(words.join(' '), 'needle')).toBe('…w25 w26 w27 w28 w29 [needle] w31 w32 w33 w34 w35 w36…');
+  });
+
+  it('a phrase is marked as one, punctuation inside kept', () => {
+    expect(snip('the quick brown fox', '"quick brown"')).toBe('the [quick brown] fox');
+    expect(snip('node.js is great', 'node.js')).toBe('[node.js] is great');
+    expect(snip('brown and quick', '"quick brown"')).toBe('brown and quick');
+  });
+
+  it('prefers a window starting a sentence, as FTS5 does', () => {
+    const text = 'First sentence here. Second sentence has the word target in it and more words after that go on and on';
+    expect(snip(text, 'target')).toBe('…Second sentence has the word [target] in it and more words after…');
+  });
+
+  it('prefers the window with the most distinct terms', () => {
+    const text = `alpha ${'x '.repeat(30)}alpha beta ${'y '.repeat(30)}end`;
+    expect(snip(text, 'alpha beta')).toMatch(/\[alpha\] \[beta\]/);
+  });
+
+  it('an excerpt: words cut at its ends are left out, … on both sides', () => {
+    expect(snip('xx w1 w2 needle w4 yy', 'needle', { start: true, end: true })).toBe('…w1 w2 [needle] w4…');
+    expect(snip('xx w1 w2 needle w4 yy', 'needle', { start: false, end: true })).toBe('xx w1 w2 [needle] w4…');
+  });
+
+  it('no match (or none recognisable): the first words, and markers in the text never count', () => {
+    expect(snip('nothing here \u0001 at all', 'zebra')).toBe('nothing here   at all');
+  });
+
+  it("is FTS5's snippet(): the same output for the same text and query (property, against SQLite)", () => {
+    const fts = new Database(':memory:');
+    fts.exec("CREATE VIRTUAL TABLE t USING fts5(content, tokenize='unicode61 remove_diacritics 2')");
+    const insert = fts.prepare('INSERT INTO t(rowid, content) VALUES (1, ?)');
+    const snippet = fts.prepare("SELECT snippet(t, 0, ?, ?, '…', 12) AS s FROM t WHERE t MATCH ?");
+    const vocabulary = ['apple', 'Apple', 'café', 'CAFE', 'cafe\u0301', 'naïve', 'the', 'quick', 'brown', 'fox', 'node', 'js', 'w1', '42', 'Über', 'straße'];
+    const separators = [' ', ' ', ' ', ', ', '. ', ': ', '\n', '-', '.', ' (', ') ', '  '];
+    const text = fc
+      .array(fc.tuple(fc.constantFrom(...vocabulary), fc.constantFrom(...separators)), { maxLength: 60 })
+      .chain((words) => fc.constantFrom('', ' ', '. ').map((lead) => lead + words.map(([w, sep]) => w + sep).join('')));
+    const query = fc
+      .array(fc.tuple(fc.constantFrom(...vocabulary), fc.nat(4)), { minLength: 1, maxLength: 3 })
+      .chain((words) =>
+        fc.boolean().map((quoted) => {
+          const typed = words.map(([w, cut]) => ([...w].length > cut + 1 ? [...w].slice(0, [...w].length - cut).join('') : w));
+          return quoted ? `"${typed.join(' ')}"` : typed.join(' ');
+        }),
+      );
+    fc.assert(
+      fc.property(text, query, (content, q) => {
+        const plan = planSearch(q);
+        if (!plan?.words) return;
+        fts.exec('DELETE FROM t');
+        insert.run(content);
+        const row = snippet.get(S, E, plan.words) as { s: string } | undefined;
+        if (!row) return; // no match: nothing to compare (PostgreSQL only snippets what matched)
+        expect(wordSnippet(content, plan.terms, 12)).toBe(row.s);
+      }),
+      { numRuns: 2000 },
+    );
+    fts.close();
+  });
+});
+
+describe('trigramSnippet (FTS5 snippet() of the trigram index, in JavaScript)', () => {
+  it('about 24 characters around the first match, every occurrence marked', () => {
+    const text = '第一章。'.repeat(10) + '我喜欢在咖啡馆工作，因为那里很安静。' + '第二章。'.repeat(10);
+    const raw = trigramSnippet(text, ['咖啡馆'], 24).replaceAll(S, '[').replaceAll(E, ']');
+    expect(raw).toBe('…一章。第一章。我喜欢在[咖啡馆]工作，因为那里很安静。第…');
+    const marked = (text: string, substrings: string[]) => trigramSnippet(text, substrings, 24).replaceAll(S, '[').replaceAll(E, ']');
+    expect(marked('咖啡馆 and 咖啡馆', ['咖啡馆'])).toBe('[咖啡馆] and [咖啡馆]');
+    // Matches that overlap or touch are one.
+    expect(marked('咖啡馆咖啡馆', ['咖啡馆'])).toBe('[咖啡馆咖啡馆]');
+    expect(marked('x咖咖咖咖x', ['咖咖咖'])).toBe('x[咖咖咖咖]x');
+    expect(marked('Café咖啡馆', ['CAFE咖啡'])).toBe('[Café咖啡]馆');
+  });
+
+  it("is FTS5's snippet(): the same output for the same text and query (property, against SQLite)", () => {
+    const fts = new Database(':memory:');
+    fts.exec("CREATE VIRTUAL TABLE t USING fts5(content, tokenize='trigram remove_diacritics 1')");
+    const insert = fts.prepare('INSERT INTO t(rowid, content) VALUES (1, ?)');
+    const snippet = fts.prepare("SELECT snippet(t, 0, ?, ?, '…', 24) AS s FROM t WHERE t MATCH ?");
+    const vocabulary = ['咖啡馆', '咖啡', '馆', '工作', '我喜欢', 'コーヒー', '커피숍', 'กาแฟ', 'Café', 'CAFE', 'ok', '。', '，', ' ', '. ', ': ', '\n'];
+    const text = fc.array(fc.constantFrom(...vocabulary), { maxLength: 40 }).map((a) => a.join(''));
+    const query = fc
+      .array(fc.constantFrom('咖啡馆', '我喜欢', 'コーヒー', '커피숍', 'กาแฟ', '在咖啡馆工作', '咖啡馆工作', '馆馆馆', 'cafe咖啡', '"Café咖啡馆"'), { minLength: 1, maxLength: 2 })
+      .map((a) => a.join(' '));
+    fc.assert(
+      fc.property(text, query, (content, q) => {
+        const plan = planSearch(q)!;
+        fts.exec('DELETE FROM t');
+        insert.run(content);
+        const row = snippet.get(S, E, plan.trigram) as { s: string } | undefined;
+        if (!row) return;
+        const substrings = plan.terms.flatMap((t) => (t.index === 'trigram' ? [t.text] : []));
+        expect(trigramSnippet(content, substrings, 24)).toBe(row.s);
+      }),
+      { numRuns: 1000 },
+    );
+    fts.close();
+  });
+});
+
+describe('PostgreSQL patterns (checked here as JavaScript regular expressions)', () => {
+  // The same pattern in JavaScript: [[:alnum:]] is PostgreSQL's letters and digits.
+  const js = (pattern: string) => new RegExp(pattern.replaceAll('[[:alnum:]]', '[\\p{L}\\p{N}]').replaceAll('[^[:alnum:]]', '[^\\p{L}\\p{N}]'), 'iu');
+
+  it('locates the start of a word matching any term\'s first word as a prefix, in any case and accents', () => {
+    const pattern = js(postgresLocatePattern(planSearch('cafe muller')!.terms)!);
+    expect('Meet at the Café Müller'.search(pattern)).toBe(12);
+    expect('a cafe\u0301 here'.search(pattern)).toBe(2);
+    expect('décafé MÜLLERS'.search(pattern)).toBe(7);
+    expect('nothing'.search(pattern)).toBe(-1);
+    expect(postgresLocatePattern(planSearch('咖啡馆')!.terms)).toBeNull();
+  });
+
+  it('a phrase: its words in order with anything but letters between, the last a prefix for a prefix term', () => {
+    const exact = js(postgresPhrasePattern(planSearch('"quick brown"')!.terms[0] as SearchTerm & { index: 'words' }));
+    expect(exact.test('the Quick, BRÖWN fox')).toBe(true);
+    expect(exact.test('quick browns')).toBe(false);
+    expect(exact.test('xquick brown')).toBe(false);
+    expect(exact.test('brown quick')).toBe(false);
+    const prefix = js(postgresPhrasePattern(planSearch('node.js')!.terms[0] as SearchTerm & { index: 'words' }));
+    expect(prefix.test('I like Node.JSON')).toBe(true);
+    expect(prefix.test('node and js')).toBe(false);
+  });
+});
+
 describe('searchQuerySchema', () => {
   it('trims q; limit defaults to 20', () => {
     expect(parseWith(searchQuerySchema, { q: '  hi ' })).toEqual({ q: 'hi', limit: 20 });
@@ -273,6 +456,20 @@ describe('under random input', () => {
         for (const term of plan.terms) expect(term.text).toMatch(/[\p{L}\p{N}]/u);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('wordSnippet never throws, marks in pairs, and shows only a slice of the text', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), nasty, fc.boolean(), fc.boolean(), (content, query, start, end) => {
+        const plan = planSearch(query);
+        if (!plan) return;
+        const raw = wordSnippet(content, plan.terms, 12, { start, end });
+        expect(raw.replace(/[^\u0001\u0002]/g, '')).toMatch(/^(\u0001\u0002)*$/);
+        const plain = raw.replace(/[\u0001\u0002]/g, '').replace(/^…/, '').replace(/…$/, '');
+        expect(content.replace(/[\u0001\u0002]/g, ' ')).toContain(plain);
+      }),
+      { numRuns: 1000 },
     );
   });
 

@@ -2,7 +2,8 @@ import { z } from 'zod';
 
 /**
  * Full-text search, the pure half: turns what someone types into the search box into safe SQLite
- * FTS5 queries, and FTS5 snippets into highlight segments. No database, no I/O (db/search.ts runs
+ * FTS5 queries (and the same plan into PostgreSQL's forms: the section at the end), and FTS5
+ * snippets into highlight segments. No database, no I/O (db/search.ts runs
  * the queries against the two indexes of messages, db/migrations/0002_search_index.sql, and the
  * same two of attached files' texts, files_fts and files_trigram of 0005_attachments_projects.sql,
  * built with the same tokenizers: one plan serves both, and what is said below of messages holds
@@ -249,8 +250,9 @@ export function mergeRanked<T extends RankedHit>(lists: T[][], limit: number): T
 // The same plan on PostgreSQL (db/search-postgres.ts, db/migrations-pg/0001_search.sql): word terms
 // become a to_tsquery expression for the `chat_search` configuration, which folds case and accents
 // as the word index does; snippets of word matches are cut here, as FTS5's snippet() cuts them, from
-// the message's text or an excerpt of a file's; regular expressions find a word in a long text (for
-// the excerpt) and check an exact phrase where a long text's word positions are incomplete.
+// the message's text or an excerpt of a file's; regular expressions find a term's first match in a
+// long text (where the excerpt is cut) and check an exact phrase where a long text's word positions
+// are incomplete.
 
 /** A tsquery operand: quoted, so the text is only ever a word for the configuration to normalise. */
 function tsOperand(word: string): string {
@@ -329,11 +331,11 @@ function phraseInstances(tokens: Token[], terms: SearchTerm[]): Instance[] {
 }
 
 /**
- * A snippet of `text` around the word terms' matches, the way FTS5's snippet() makes one (so both
- * engines show the same): the window of `tokens` words with the most distinct terms in it (a
- * sentence start preferred), each match wrapped in MARK_START/MARK_END (a phrase as one), "…"
- * where the window was cut. `clipped` says that `text` is itself an excerpt of a longer text, cut
- * at its start or end (a word cut in two there is left out).
+ * A snippet of `text` around the word terms' matches, the way FTS5's snippet() makes one with the
+ * unicode61 tokenizer (so both engines show the same): the window of `tokens` words with the most
+ * distinct terms in it (a sentence start preferred), each match wrapped in MARK_START/MARK_END (a
+ * phrase as one), "…" where the window was cut. `clipped` says that `text` is itself an excerpt of a
+ * longer text, cut at its start or end (a word cut in two there is left out).
  */
 export function wordSnippet(
   content: string,
@@ -346,8 +348,57 @@ export function wordSnippet(
   if (clipped.start && all[0]?.start === 0) all = all.slice(1);
   if (clipped.end && all.at(-1)?.end === text.length) all = all.slice(0, -1);
   const end = clipped.end ? (all.at(-1)?.end ?? 0) : text.length;
+  return ftsSnippet(text, all, phraseInstances(all, terms), tokens, clipped, end);
+}
+
+/**
+ * The same for substrings, the way FTS5's snippet() makes one with the trigram tokenizer, whose
+ * tokens are every three characters in a row (so a window of `tokens` is about as many characters):
+ * the occurrences of the `substrings`, in any case and without diacritics, marked.
+ */
+export function trigramSnippet(
+  content: string,
+  substrings: string[],
+  tokens = 24,
+  clipped: { start: boolean; end: boolean } = { start: false, end: false },
+): string {
+  const text = content.replace(/[\u0001\u0002]/g, ' ');
+  // One folded character for each character (a fold that would change the length is not made).
+  const fold = (c: string) => {
+    const f = foldSearchText(c);
+    return [...f].length === 1 ? f : c.toLowerCase();
+  };
+  const chars = [...text];
+  const folded = chars.map(fold);
+  const offsets: number[] = [];
+  let offset = 0;
+  for (const c of chars) {
+    offsets.push(offset);
+    offset += c.length;
+  }
+  offsets.push(offset);
+  const all: Token[] = [];
+  for (let i = 0; i + 3 <= chars.length; i++) all.push({ start: offsets[i]!, end: offsets[i + 3]!, fold: '' });
+  const instances: Instance[] = [];
+  const needles = substrings.map((s) => [...s].map(fold));
+  for (let pos = 0; pos < all.length; pos++) {
+    needles.forEach((needle, phrase) => {
+      if (needle.length >= 3 && needle.every((c, k) => folded[pos + k] === c)) instances.push({ phrase, pos, size: needle.length - 2 });
+    });
+  }
+  return ftsSnippet(text, all, instances, tokens, clipped, text.length);
+}
+
+/** FTS5's snippet() over tokens and the phrase instances found among them (fts5_aux.c). */
+function ftsSnippet(
+  text: string,
+  all: Token[],
+  instances: Instance[],
+  tokens: number,
+  clipped: { start: boolean; end: boolean },
+  end: number,
+): string {
   const nDoc = all.length;
-  const instances = phraseInstances(all, terms);
 
   // Sentence starts: the first token, and any after "." or ":" and whitespace.
   const sentenceStarts: number[] = [];
@@ -400,7 +451,7 @@ export function wordSnippet(
     }
   }
 
-  // Coalesced instances: overlapping matches are highlighted as one.
+  // Coalesced instances: matches that overlap or touch (in the text) are highlighted as one.
   let next = 0;
   const iter = { start: -1, end: -1 };
   const advance = () => {
@@ -412,7 +463,7 @@ export function wordSnippet(
       if (iter.start < 0) {
         iter.start = inst.pos;
         iter.end = last;
-      } else if (inst.pos <= iter.end) {
+      } else if (inst.pos <= iter.end || all[inst.pos]!.start <= all[iter.end]!.end) {
         iter.end = Math.max(iter.end, last);
       } else {
         break;
@@ -500,32 +551,19 @@ function wordPattern(word: string): string {
 /** Letters a word may continue with, for the boundaries of a pattern (`[[:alnum:]]` in PostgreSQL). */
 const NOT_AFTER_WORD = '(?<![[:alnum:]])';
 
-/** Characters of a word used to find it in a long text: enough to tell it apart. */
-const LOCATE_CHARS = 32;
-
 /**
- * A pattern for the start of any word term's first word in a text (the start of the word that
- * matches it as a prefix, or null when there are no word terms): where a long text is cut for its
- * snippet. Used with the 'i' flag.
+ * A pattern for the first match of any word term in a text (where its first word starts), or null
+ * when there are no word terms: where a long text is cut for its snippet. Used with the 'i' flag.
  */
 export function postgresLocatePattern(terms: SearchTerm[]): string | null {
-  const firsts = [
-    ...new Set(
-      terms.flatMap((t) => {
-        if (t.index !== 'words') return [];
-        const word = t.text.split(' ').find(Boolean);
-        const pattern = word ? wordPattern([...word].slice(0, LOCATE_CHARS).join('')) : '';
-        return pattern ? [pattern] : [];
-      }),
-    ),
-  ];
-  return firsts.length ? `${NOT_AFTER_WORD}(?:${firsts.join('|')})` : null;
+  const patterns = [...new Set(terms.flatMap((t) => (t.index === 'words' && t.text.trim() ? [postgresPhrasePattern(t)] : [])))];
+  return patterns.length ? `(?:${patterns.join('|')})` : null;
 }
 
 /**
- * A pattern matching a word term of several words in a text the way the word index would: the words
- * in order, separated by anything but letters and digits, the last one a prefix for a prefix term.
- * Used with the 'i' flag.
+ * A pattern matching a word term in a text the way the word index would: its words in order,
+ * separated by anything but letters and digits, the last one a prefix for a prefix term (checked
+ * on the text for a phrase where the word positions are incomplete). Used with the 'i' flag.
  */
 export function postgresPhrasePattern(term: SearchTerm & { index: 'words' }): string {
   const words = term.text.split(' ').filter(Boolean).map(wordPattern);

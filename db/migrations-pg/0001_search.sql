@@ -23,18 +23,23 @@ ALTER TEXT SEARCH CONFIGURATION public.chat_search
   WITH unaccent, simple;
 --> statement-breakpoint
 -- The text with every run of separators replaced by one space: ASCII punctuation and symbols, Latin-1
--- and general punctuation, arrows and other symbols, CJK and fullwidth punctuation, emoji; and the
--- unspaced scripts above, which only the trigram index serves (their words are never word terms).
--- What is left are words the parser reads as plain words (no host, URL, e-mail, file, tag tokens).
+-- and general punctuation, arrows and other symbols, CJK and fullwidth punctuation, emoji. What is
+-- left are words the parser reads as plain words (no host, URL, e-mail, file, tag tokens). A run of
+-- an unspaced script stays one word, as in SQLite's index: never a word term (those are substrings),
+-- but it keeps the words around it apart, so phrases match alike.
 CREATE FUNCTION public.chat_search_words(doc text) RETURNS text
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN pg_catalog.regexp_replace(doc, '[\x01-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F\u0080-\u00A9\u00AB-\u00B1\u00B4\u00B6-\u00B8\u00BB\u00BF\u00D7\u00F7\u2000-\u206F\u20A0-\u20CF\u2100-\u214F\u2190-\u2BFF\u2E00-\u2E7F\u3000-\u303F\uFE10-\uFE1F\uFE30-\uFE4F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\U0001F000-\U0001FAFF㐀-䶿一-鿿ぁ-ヿ가-힣ก-๛ກ-ໝក-៹က-႟]+', ' ', 'g');
+  RETURN pg_catalog.regexp_replace(doc, '[\x01-\x2F\x3A-\x40\x5B-\x60\x7B-\x7F\u0080-\u00A9\u00AB-\u00B1\u00B4\u00B6-\u00B8\u00BB\u00BF\u00D7\u00F7\u2000-\u206F\u20A0-\u20CF\u2100-\u214F\u2190-\u2BFF\u2E00-\u2E7F\u3000-\u3004\u3008-\u3020\u3030\u303D-\u303F\uFE10-\uFE1F\uFE30-\uFE4F\uFF01-\uFF0F\uFF1A-\uFF20\uFF3B-\uFF40\uFF5B-\uFF65\U0001F000-\U0001FAFF]+', ' ', 'g');
 --> statement-breakpoint
 -- Whether a text contains a character of the unspaced scripts. Every one of them is non-ASCII: a text
--- whose byte length equals its character length (most documents) is answered without the regex.
+-- whose byte length equals its character length (most documents) is answered without the regex
+-- (a CASE, so that the planner keeps that order).
 CREATE FUNCTION public.chat_search_unspaced(doc text) RETURNS boolean
   LANGUAGE sql IMMUTABLE PARALLEL SAFE
-  RETURN pg_catalog.octet_length(doc) <> pg_catalog.length(doc) AND doc OPERATOR(pg_catalog.~) '[㐀-䶿一-鿿ぁ-ヿ가-힣ก-๛ກ-ໝក-៹က-႟]';
+  RETURN CASE
+    WHEN pg_catalog.octet_length(doc) = pg_catalog.length(doc) THEN false
+    ELSE doc OPERATOR(pg_catalog.~) '[㐀-䶿一-鿿ぁ-ヿ가-힣ก-๛ກ-ໝក-៹က-႟]'
+  END;
 --> statement-breakpoint
 -- The word vector of a text. A tsvector has limits SQLite's index has not: at most 1 MB of lexemes and
 -- positions, positions up to 16383, at most 255 positions per lexeme. A text too large for one
