@@ -38,8 +38,11 @@ export async function openDatabase(target: string, options: OpenOptions = {}): P
   // A reply that was streaming when the previous process died will never finish: say so instead
   // of showing it as in progress forever.
   if (!options.shared) await markStreamingAsInterrupted(db, Date.now());
-  // Files uploaded a day ago and never sent (a chip removed, a tab closed) are let go.
-  await deleteUnreferencedFiles(db, { uploadedBefore: Date.now() - 24 * 3600_000 });
+  // Files uploaded a day ago and never sent (a chip removed, a tab closed) are let go; housekeeping,
+  // so a failure (another instance sweeping at the same moment) does not stop the start.
+  await deleteUnreferencedFiles(db, { uploadedBefore: Date.now() - 24 * 3600_000 }).catch((error: Error) =>
+    console.warn(`[db] could not sweep unused files: ${error.message}`),
+  );
   return db;
 }
 
@@ -70,7 +73,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, Number);
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, Number);
 
 async function openPostgres(url: string, { poolSize = 10 }: OpenOptions): Promise<DB> {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  // A server that does not answer, or a pool with every connection busy, fails a request after 10 s
+  // instead of leaving it waiting.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: 10_000 });
   // An idle connection the server closes (a restart, an administrator) is an 'error' on the pool:
   // without a listener it would be an uncaught exception that takes the process down. The pool
   // drops that connection and opens another on the next query.
@@ -103,9 +108,8 @@ async function endPool(pool: pg.Pool): Promise<void> {
       if (++closed >= open) resolve();
     });
   });
-  await pool.end();
   // A connection checked out and never given back would keep this waiting: not more than 5 s.
-  await Promise.race([gone, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
+  await Promise.race([pool.end().then(() => gone), new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
 }
 
 const holder = globalThis as unknown as { __chatDb?: { target: string; db: Promise<DB> } };

@@ -1,6 +1,7 @@
 import 'server-only';
 import { and, desc, eq, isNotNull, lt, or } from 'drizzle-orm';
 import { first, type Db } from './types';
+import { storableText } from './dialect';
 import { conversations, type ConversationRow } from './schema';
 
 export type ConversationSummary = Pick<ConversationRow, 'id' | 'title' | 'createdAt' | 'updatedAt' | 'pinnedAt'>;
@@ -47,7 +48,7 @@ export async function getConversation(db: Db, id: string): Promise<ConversationR
 }
 
 export async function renameConversation(db: Db, id: string, title: string): Promise<ConversationRow | undefined> {
-  return first(await db.update(conversations).set({ title }).where(eq(conversations.id, id)).returning());
+  return first(await db.update(conversations).set({ title: storableText(title) }).where(eq(conversations.id, id)).returning());
 }
 
 /** Deletes the conversation and (by cascade) all of its messages. */
@@ -61,7 +62,7 @@ export async function listPinned(db: Db, limit = 100): Promise<ConversationSumma
     .select(summaryColumns)
     .from(conversations)
     .where(isNotNull(conversations.pinnedAt))
-    .orderBy(desc(conversations.pinnedAt))
+    .orderBy(desc(conversations.pinnedAt), desc(conversations.id))
     .limit(limit);
 }
 
@@ -77,7 +78,8 @@ export async function updateConversation(
   },
 ): Promise<ConversationRow | undefined> {
   if (Object.keys(change).length === 0) return getConversation(db, id);
-  return first(await db.update(conversations).set(change).where(eq(conversations.id, id)).returning());
+  const row = change.title === undefined ? change : { ...change, title: storableText(change.title) };
+  return first(await db.update(conversations).set(row).where(eq(conversations.id, id)).returning());
 }
 
 /**
@@ -87,7 +89,7 @@ export async function updateConversation(
 export async function setModelTitle(db: Db, id: string, title: string): Promise<boolean> {
   const updated = await db
     .update(conversations)
-    .set({ title, titleSource: 'model' })
+    .set({ title: storableText(title), titleSource: 'model' })
     .where(and(eq(conversations.id, id), eq(conversations.titleSource, 'message')))
     .returning({ id: conversations.id });
   return updated.length > 0;

@@ -162,17 +162,20 @@ export function* deleteUnreferencedFilesWork(db: Db, which: { ids?: string[]; up
     notExists(db.select({ one: sql`1` }).from(messageFiles).where(eq(messageFiles.fileId, files.id))),
     notExists(db.select({ one: sql`1` }).from(projectFiles).where(eq(projectFiles.fileId, files.id))),
   );
-  const deleted = yield* q(
-    db
-      .delete(files)
-      .where(
-        and(
-          unreferenced,
-          which.ids ? inArray(files.id, which.ids) : undefined,
-          which.uploadedBefore !== undefined ? lt(files.createdAt, which.uploadedBefore) : undefined,
-        ),
-      )
-      .returning({ id: files.id }),
+  const candidates = and(
+    unreferenced,
+    which.ids ? inArray(files.id, which.ids) : undefined,
+    which.uploadedBefore !== undefined ? lt(files.createdAt, which.uploadedBefore) : undefined,
   );
+  if (isPostgres(db)) {
+    // Under READ COMMITTED another transaction may be linking one of these files right now (its
+    // insert holds a lock on the file's row and is not visible to NOT EXISTS yet): skip the rows it
+    // holds rather than delete them and fail on the foreign key. A later sweep gets them if unlinked.
+    const deleted = yield* rows<{ id: string }>(
+      sql`DELETE FROM files WHERE id IN (SELECT id FROM files WHERE ${candidates} FOR UPDATE SKIP LOCKED) RETURNING id`,
+    );
+    return deleted.length;
+  }
+  const deleted = yield* q(db.delete(files).where(candidates).returning({ id: files.id }));
   return deleted.length;
 }

@@ -214,3 +214,15 @@ describe('markStreamingAsInterrupted', () => {
     expect(await markStreamingAsInterrupted(db, T0 + 4)).toBe(0);
   });
 });
+
+describe('text PostgreSQL cannot hold', () => {
+  it('a NUL in a message, a title, a reply being written and a finished reply is stored as U+FFFD on either engine', async () => {
+    await firstTurn({ title: 'Hi\u0000there', user: { id: 'u1', content: 'a\u0000b' } });
+    await saveReplyProgress(db, 'a1', 'par\u0000tial', T0 + 5);
+    expect((await getMessage(db, 'a1'))!.content).toBe('par\uFFFDtial');
+    await finishReply(db, 'a1', { content: 'do\u0000ne', status: 'complete' }, T0 + 10);
+    expect((await getMessage(db, 'u1'))!.content).toBe('a\uFFFDb');
+    expect((await getMessage(db, 'a1'))!.content).toBe('do\uFFFDne');
+    expect((await getConversation(db, 'c1'))!.title).toBe('Hi\uFFFDthere');
+  });
+});

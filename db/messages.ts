@@ -3,6 +3,7 @@ import { and, asc, desc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { first, q, rows, run, transaction, type Db, type Work } from './types';
 import { conversations, messages, type MessageRow, type MessageStatus } from './schema';
 import { attachToMessageWork } from './files';
+import { storableText } from './dialect';
 
 export type TokenUsage = { promptTokens?: number; completionTokens?: number; cachedTokens?: number };
 
@@ -146,7 +147,7 @@ function* beginTurnWork(tx: Db, input: BeginTurnInput): Work<BeginTurnResult> {
       yield* q(tx.insert(conversations)
         .values({
           id: input.conversationId,
-          title: input.title,
+          title: storableText(input.title),
           titleSource: 'message',
           createdAt: input.now,
           updatedAt: input.now,
@@ -163,7 +164,7 @@ function* beginTurnWork(tx: Db, input: BeginTurnInput): Work<BeginTurnResult> {
           conversationId: input.conversationId,
           parentId,
           role: 'user',
-          content: input.user.content,
+          content: storableText(input.user.content),
           status: 'complete',
           createdAt: input.now,
           updatedAt: input.now,
@@ -202,7 +203,7 @@ function* beginTurnWork(tx: Db, input: BeginTurnInput): Work<BeginTurnResult> {
 export async function saveReplyProgress(db: Db, id: string, content: string, now: number): Promise<void> {
   await db
     .update(messages)
-    .set({ content, updatedAt: now })
+    .set({ content: storableText(content), updatedAt: now })
     .where(and(eq(messages.id, id), eq(messages.status, 'streaming')));
 }
 
@@ -221,7 +222,7 @@ export async function finishReply(
   await db
     .update(messages)
     .set({
-      content: result.content,
+      content: storableText(result.content),
       status: result.status,
       error: result.error ?? null,
       promptTokens: result.usage?.promptTokens ?? null,
@@ -257,7 +258,8 @@ export async function getStreamingReplies(db: Db): Promise<Pick<MessageRow, 'id'
  * text that reached anyone, `content` when given (it can be newer than the last progress write).
  * Only while it is still streaming, so two instances doing it at once change it once.
  */
-export async function markReplyInterrupted(db: Db, id: string, now: number, content?: string): Promise<boolean> {
+export async function markReplyInterrupted(db: Db, id: string, now: number, received?: string): Promise<boolean> {
+  const content = received === undefined ? undefined : storableText(received);
   const marked = await db
       .update(messages)
       .set({

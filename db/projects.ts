@@ -1,6 +1,7 @@
 import 'server-only';
 import { desc, eq, sql } from 'drizzle-orm';
 import { first, q, transaction, type Db } from './types';
+import { storableText } from './dialect';
 import { conversations, projects, type ProjectRow } from './schema';
 import { deleteUnreferencedFilesWork, projectFileIdsWork } from './files';
 
@@ -21,7 +22,7 @@ export async function createProject(
 ): Promise<ProjectRow> {
   const [created] = await db
     .insert(projects)
-    .values({ id: project.id, name: project.name, instructions: project.instructions ?? '', createdAt: now, updatedAt: now })
+    .values({ id: project.id, name: storableText(project.name), instructions: storableText(project.instructions ?? ''), createdAt: now, updatedAt: now })
     .returning();
   return created!;
 }
@@ -63,7 +64,11 @@ export async function updateProject(
   return first(
     await db
       .update(projects)
-      .set({ ...change, updatedAt: now })
+      .set({
+        ...(change.name !== undefined ? { name: storableText(change.name) } : {}),
+        ...(change.instructions !== undefined ? { instructions: storableText(change.instructions) } : {}),
+        updatedAt: now,
+      })
       .where(eq(projects.id, id))
       .returning(),
   );

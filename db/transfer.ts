@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, eq, gt, inArray, or } from 'drizzle-orm';
 import { first, q, readTransaction, transaction, type Db, type Work } from './types';
 import { attachToMessageWork, storeFileWork, type NewFile } from './files';
+import { storableText } from './dialect';
 import { conversations, files, messageFiles, messages, type ConversationRow, type FileRow, type MessageRow } from './schema';
 
 /** Keyset cursor for walking every conversation once, oldest first: (createdAt, id) never change. */
@@ -130,9 +131,14 @@ export function insertImportedConversation(
     }
     // Files first (attachments refer to them); one already here is used as it is.
     for (const file of attached.files) yield* storeFileWork(tx, file, attached.now);
-    yield* q(tx.insert(conversations).values(conversation));
+    yield* q(tx.insert(conversations).values({ ...conversation, title: storableText(conversation.title) }));
     for (let i = 0; i < rows.length; i += INSERT_BATCH) {
-      yield* q(tx.insert(messages).values(rows.slice(i, i + INSERT_BATCH).map((m) => ({ ...m, conversationId: conversation.id }))));
+      const batch = rows.slice(i, i + INSERT_BATCH);
+      yield* q(
+        tx.insert(messages).values(
+          batch.map((m) => ({ ...m, content: m.content === undefined ? undefined : storableText(m.content), conversationId: conversation.id })),
+        ),
+      );
     }
     for (const { messageId, list } of attached.attachments) yield* attachToMessageWork(tx, messageId, list);
     return 'imported';

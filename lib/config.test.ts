@@ -89,6 +89,10 @@ describe('parseConfig', () => {
     expect(describeDatabase('postgres://chat:s3cret@db:5432/chat')).toBe('postgres://chat:***@db:5432/chat');
     expect(describeDatabase('postgres://db/chat')).toBe('postgres://db/chat');
     expect(describeDatabase('data/chat.db')).toBe('data/chat.db');
+    expect(describeDatabase('postgres://db/chat?sslmode=require&password=s3cret')).toBe('postgres://db/chat?sslmode=require&password=***');
+    const error = configError({ DATABASE_URL: 'postgresql+asyncpg://chat:s3cret@db/chat' });
+    expect(error.message).toContain('DATABASE_URL');
+    expect(error.message).not.toContain('s3cret');
   });
 
   it('does not print the API key when another variable is wrong', () => {

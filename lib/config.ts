@@ -99,7 +99,10 @@ export function parseConfig(env: Record<string, string | undefined>): AppConfig 
     const issue = parsed.error.issues[0];
     const variable = issue?.path.join('.') || 'environment';
     // Secrets are never echoed: this message goes to the log.
-    const received = issue && !SECRET_VARIABLES.has(String(issue.path[0])) ? env[String(issue.path[0])] : undefined;
+    const name = String(issue?.path[0]);
+    const raw = issue && !SECRET_VARIABLES.has(name) ? env[name] : undefined;
+    // A database URL may carry a password.
+    const received = name === 'DATABASE_URL' && raw !== undefined ? describeDatabase(raw) : raw;
     throw new ConfigError(
       `Invalid configuration: ${variable}${received !== undefined ? `=${JSON.stringify(received)}` : ''} ${issue?.message ?? 'is invalid'}`,
     );
@@ -120,7 +123,7 @@ export function isLoopbackHost(host: string): boolean {
 
 /** Where the data is, for the log: a postgres:// URL without its password. */
 export function describeDatabase(target: string): string {
-  return target.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/i, '$1:***@');
+  return target.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@]*):[^@/]*@/i, '$1:***@').replace(/([?&]password=)[^&]*/i, '$1***');
 }
 
 export function databasePathFromUrl(url: string): string {
