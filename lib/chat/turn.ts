@@ -283,13 +283,11 @@ async function beginAndStart(
 
   const stored = performance.now();
   const settings = effectiveSettings(defaultSettings(config), readStoredSettings(begun.settings));
-  const history = await withAttachedDocuments(db, begun.history);
-  const project = begun.projectId ? await projectPrompt(db, begun.projectId) : undefined;
-  // Every document's text is read up front (buildUpstreamRequest is synchronous): what the budget
-  // then leaves out costs a read from the in-memory cache at most.
-  const documentIds = [...(project?.documents ?? []), ...history.flatMap((m) => m.documents ?? [])].map((d) => d.fileId);
-  const texts = documentIds.length ? await fileTexts(db, documentIds) : new Map<string, string>();
-  const upstream = buildUpstreamRequest(history, settings, config, { project, texts: () => texts });
+  const [history, project] = await Promise.all([
+    withAttachedDocuments(db, begun.history),
+    begun.projectId ? projectPrompt(db, begun.projectId) : undefined,
+  ]);
+  const upstream = await buildWithTexts(db, history, settings, config, project);
   const timings = { storeMs: stored - started, promptMs: performance.now() - stored };
   const generation = startGeneration({
     conversationId,
@@ -321,6 +319,31 @@ async function beginAndStart(
     },
   });
   return { conversationId, created: begun.created, generation, timings };
+}
+
+/**
+ * The upstream request with its documents' texts. buildUpstreamRequest is synchronous and asks for
+ * the texts of only the documents that fit the budget: a first pass learns which (no documents, no
+ * pass), then just those are read (cached in memory; from the database on a miss), then it is built.
+ */
+async function buildWithTexts(
+  db: DB,
+  history: PromptHistoryMessage[],
+  settings: ConversationSettings,
+  config: AppConfig,
+  project: ProjectPrompt | undefined,
+): Promise<UpstreamRequest> {
+  if (!project?.documents.length && !history.some((m) => m.documents?.length)) return buildUpstreamRequest(history, settings, config, { project });
+  let wanted: string[] = [];
+  buildUpstreamRequest(history, settings, config, {
+    project,
+    texts: (ids) => {
+      wanted = ids;
+      return new Map();
+    },
+  });
+  const texts = wanted.length ? await fileTexts(db, wanted) : new Map<string, string>();
+  return buildUpstreamRequest(history, settings, config, { project, texts: () => texts });
 }
 
 /** The files named by a message, as stored: each must have been uploaded (POST /api/files). */
