@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { databaseUrl, runOnServer } from '../lib/testing/postgres-server';
 import { randomUUID } from 'node:crypto';
 
 /**
@@ -10,14 +10,6 @@ export async function createPostgresDatabase(prefix: string): Promise<string> {
   const server = process.env.TEST_POSTGRES_URL;
   if (!server) throw new Error('TEST_POSTGRES_URL is not set: run through scripts/test.sh, which starts PostgreSQL');
   const name = `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
-  const client = new pg.Client({ connectionString: server });
-  await client.connect();
-  try {
-    await client.query(`CREATE DATABASE ${name}`);
-  } finally {
-    await client.end();
-  }
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
+  await runOnServer(server, `CREATE DATABASE ${name}`);
+  return databaseUrl(server, name);
 }

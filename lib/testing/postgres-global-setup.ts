@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { databaseUrl, runOnServer } from './postgres-server';
 
 /** The migrated database every PostgreSQL test database is copied from. */
 export const POSTGRES_TEMPLATE = 'chat_test_template';
@@ -10,19 +10,10 @@ export const POSTGRES_TEMPLATE = 'chat_test_template';
  */
 export default async function setup(): Promise<void> {
   const url = process.env.TEST_POSTGRES_URL!;
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP DATABASE IF EXISTS ${POSTGRES_TEMPLATE} WITH (FORCE)`);
-    await client.query(`CREATE DATABASE ${POSTGRES_TEMPLATE}`);
-  } finally {
-    await client.end();
-  }
-  const target = new URL(url);
-  target.pathname = `/${POSTGRES_TEMPLATE}`;
+  await runOnServer(url, `DROP DATABASE IF EXISTS ${POSTGRES_TEMPLATE} WITH (FORCE)`, `CREATE DATABASE ${POSTGRES_TEMPLATE}`);
   // Imported here, not at the top: the schema module picks its tables from DATABASE_URL when loaded.
   process.env.DATABASE_URL = url;
   const { openDatabase } = await import('@/db/client');
-  const db = await openDatabase(target.toString(), { poolSize: 1 });
+  const db = await openDatabase(databaseUrl(url, POSTGRES_TEMPLATE), { poolSize: 1 });
   await db.close();
 }

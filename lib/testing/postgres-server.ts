@@ -11,6 +11,27 @@ import pg from 'pg';
  */
 export type PostgresServer = { url: string; createDatabase(name: string): Promise<string>; stop(): Promise<void> };
 
+/**
+ * Statements on their own connection, one after another (CREATE/DROP DATABASE cannot run inside a
+ * pool's transaction).
+ */
+export async function runOnServer(url: string, ...statements: string[]): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    for (const statement of statements) await client.query(statement);
+  } finally {
+    await client.end();
+  }
+}
+
+/** The URL of database `name` on the server `url` names. */
+export function databaseUrl(url: string, name: string): string {
+  const target = new URL(url);
+  target.pathname = `/${name}`;
+  return target.toString();
+}
+
 export function postgresBinDir(): string {
   const candidates = [process.env.PG_BINDIR, ...(existsSync('/usr/lib/postgresql') ? readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a)).map((v) => `/usr/lib/postgresql/${v}/bin`) : [])];
   for (const dir of candidates) if (dir && existsSync(join(dir, 'pg_ctl')) && existsSync(join(dir, 'initdb'))) return dir;
@@ -37,14 +58,8 @@ export async function startPostgres(port: number): Promise<PostgresServer> {
   return {
     url,
     async createDatabase(name) {
-      const client = new pg.Client({ connectionString: url });
-      await client.connect();
-      try {
-        await client.query(`CREATE DATABASE ${name}`);
-      } finally {
-        await client.end();
-      }
-      return `postgres://postgres@127.0.0.1:${port}/${name}`;
+      await runOnServer(url, `CREATE DATABASE ${name}`);
+      return databaseUrl(url, name);
     },
     async stop() {
       try {

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterEach } from 'vitest';
 import { openDatabase, type DB } from '@/db/client';
 import { databaseDialect } from '@/db/dialect';
 import { conversations } from '@/db/schema';
 import { POSTGRES_TEMPLATE } from './postgres-global-setup';
+import { databaseUrl, runOnServer } from './postgres-server';
 
 /**
  * The engine the suite runs against: SQLite in memory, or PostgreSQL when DATABASE_URL is a
@@ -23,9 +23,7 @@ export async function openTestDb(): Promise<DB> {
   if (testDialect === 'sqlite') return openDatabase(':memory:');
   const name = `t_${randomUUID().replaceAll('-', '')}`;
   await admin(`CREATE DATABASE ${name} TEMPLATE ${POSTGRES_TEMPLATE}`);
-  const url = new URL(process.env.DATABASE_URL!);
-  url.pathname = `/${name}`;
-  const db = await openDatabase(url.toString(), { poolSize: 4 });
+  const db = await openDatabase(databaseUrl(process.env.DATABASE_URL!, name), { poolSize: 4 });
   opened.push({ db, name });
   return db;
 }
@@ -37,15 +35,9 @@ afterEach(async () => {
   }
 });
 
-/** One statement on the server's maintenance database (CREATE/DROP DATABASE cannot run in a pool's transaction). */
-export async function admin(statement: string): Promise<void> {
-  const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
-  await client.connect();
-  try {
-    await client.query(statement);
-  } finally {
-    await client.end();
-  }
+/** One statement on the server's maintenance database. */
+function admin(statement: string): Promise<void> {
+  return runOnServer(process.env.DATABASE_URL!, statement);
 }
 
 /** Inserts a bare conversation row (no messages), for tests that only need the sidebar list. */
